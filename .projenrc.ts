@@ -1,18 +1,86 @@
-import { cdk8s, javascript } from "projen";
-const project = new cdk8s.ConstructLibraryCdk8s({
-  author: "cdk8s-vault-pki maintainers",
-  authorAddress: "maintainers@cdk8s-vault-pki.invalid",
-  cdk8sVersion: "1.4.10",
-  defaultReleaseBranch: "main",
-  jsiiVersion: "~6.0.0",
-  name: "cdk8s-vault-pki",
-  packageManager: javascript.NodePackageManager.NPM,
-  projenrcTs: true,
-  repositoryUrl: "https://github.com/cdk8s-vault-pki/cdk8s-vault-pki.git",
+import { cdk8s, javascript } from 'projen';
 
-  // deps: [],                /* Runtime dependencies of this module. */
-  // description: undefined,  /* The description is just a string that helps people understand the purpose of the package. */
-  // devDeps: [],             /* Build dependencies for this module. */
-  // packageName: undefined,  /* The "name" in package.json. */
+// Versions the library is built and tested against (see ../shared/DESIGN.md, "Stack").
+const CDK8S = '2.70.106';
+const CDK8S_PLUS = '2.5.6';
+const CONSTRUCTS = '10.4.2';
+const CDKTF = '0.21.0';
+const PROVIDER_VAULT = '15.6.1';
+const PROVIDER_KUBERNETES = '12.1.1';
+// TypeScript 6/7 break ts-node based .projenrc.ts and jsii 5.9; pin the pair jsii supports.
+const TYPESCRIPT = '~5.9.3';
+
+/** ts-node without type checking: the tests and `npm run compile` type-check; scripts only need to run. */
+const TS_NODE = 'ts-node --transpile-only -P tsconfig.dev.json';
+void TS_NODE;
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-vault-pki',
+  description:
+    'Hardened internal PKI on Kubernetes: one TypeScript program synthesizes the Vault PKI Terraform (cdktf) and the ' +
+    'cert-manager, approver-policy, trust-manager and Prometheus manifests (cdk8s), always consistent with each other.',
+  keywords: ['cdk8s', 'cdktf', 'vault', 'pki', 'cert-manager', 'approver-policy', 'trust-manager', 'terraform', 'kubernetes'],
+  author: 'cdk8s-vault-pki maintainers',
+  authorAddress: 'maintainers@cdk8s-vault-pki.invalid',
+  repositoryUrl: 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki.git',
+  defaultReleaseBranch: 'main',
+  license: 'Apache-2.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  projenrcTs: true,
+
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: TYPESCRIPT,
+  cdk8sVersion: CDK8S,
+  constructsVersion: CONSTRUCTS,
+
+  // `dist/` is where `cdk8s synth` writes the Kubernetes manifests (the product's output);
+  // jsii's packaged artifacts go elsewhere so the two never mix.
+  artifactsDirectory: 'dist-jsii',
+
+  peerDeps: [
+    `cdk8s-plus-28@^${CDK8S_PLUS}`,
+    `cdktf@^${CDKTF}`,
+    `@cdktf/provider-vault@^${PROVIDER_VAULT}`,
+    `@cdktf/provider-kubernetes@^${PROVIDER_KUBERNETES}`,
+  ],
+  devDeps: [
+    'cdk8s-cli@^2.207.0',
+    'fast-check@^4.10.0',
+    'ajv@^8.17.0',
+    'yaml@^2.8.0',
+    '@types/node@^20',
+  ],
+
+  // CI is `.ci/run` on a clean clone; no hosted workflows, no automated release.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'scripts'],
+  },
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 60_000,
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
+    },
+  },
+  gitignore: ['/cdktf.out/', '/bench/out/', '/.bench/', '*.cpuprofile'],
+  npmignore: ['/examples/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', 'cdk8s.yaml', 'cdktf.json'],
 });
+
+// Synthesize the reference scenario: Kubernetes YAML into dist/, Terraform JSON into cdktf.out/.
+project.addTask('synth', {
+  description: 'Synthesize the reference scenario (examples/reference) into dist/ and cdktf.out/',
+  exec: 'cdk8s synth',
+});
+
 project.synth();
