@@ -60,7 +60,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   sampleCode: false,
 
   tsconfigDev: {
-    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
@@ -74,8 +74,25 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   gitignore: ['/cdktf.out/', '/bench/out/', '/.bench/', '*.cpuprofile'],
-  npmignore: ['/examples/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', 'cdk8s.yaml', 'cdktf.json'],
 });
+
+// Typed classes for the upstream CRDs we emit, generated from the schemas in ../shared/crds (never copied in).
+// The generated code is committed so `npm test` works on a fresh clone without ../shared.
+const CRD_IMPORTS: Array<[string, string]> = [
+  ['certificate', 'cert-manager.io_Certificate.yaml'],
+  ['issuer', 'cert-manager.io_Issuer.yaml'],
+  ['approver-policy', 'policy.cert-manager.io_CertificateRequestPolicy.yaml'],
+  ['trust-manager', 'trust.cert-manager.io_Bundle.yaml'],
+  ['prometheus-operator', 'monitoring.coreos.com_PrometheusRule.yaml'],
+];
+project.addTask('import:crds', {
+  description: 'Regenerate src/imports from the upstream CRD schemas in ../shared/crds',
+  steps: CRD_IMPORTS.map(([name, file]) => ({
+    exec: `cdk8s import ${name}:=../shared/crds/${file} --language typescript --output src/imports`,
+  })),
+});
+project.eslint?.addIgnorePattern('src/imports/');
+project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', '/cdk8s.yaml');
 
 // Synthesize the reference scenario: Kubernetes YAML into dist/, Terraform JSON into cdktf.out/.
 project.addTask('synth', {

@@ -1,5 +1,9 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './errors';
+export * from './names';
+export * from './key-algorithm';
+export * from './vault-server-ca';
+export * from './vault-pki-stack';
+export * from './kubernetes-auth-backend';
+export * from './root-ca';
+export * from './intermediate-ca';
+export * from './pki-hierarchy';

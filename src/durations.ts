@@ -1,0 +1,68 @@
+import { Duration } from 'cdk8s';
+
+/**
+ * Duration conversions, in one place: Vault TTLs, Go durations for cert-manager and Prometheus,
+ * and the wording used in error messages. Never `Duration.toHumanString()` in output or errors.
+ * @internal
+ */
+export class Durations {
+  public static readonly HOUR = 3600;
+  public static readonly DAY = 86400;
+  public static readonly YEAR = 365 * 86400;
+
+  /** Whole seconds of `d`, or NaN when `d` is not a whole, non-negative number of seconds. */
+  public static seconds(d: Duration): number {
+    const ms = d.toMilliseconds();
+    if (!Number.isFinite(ms) || ms < 0 || ms % 1000 !== 0) return NaN;
+    return ms / 1000;
+  }
+
+  /** Whether `d` is a positive whole number of seconds (what Vault and cert-manager can express). */
+  public static isWholePositive(d: Duration): boolean {
+    const s = Durations.seconds(d);
+    return Number.isInteger(s) && s > 0;
+  }
+
+  /**
+   * Vault TTL as a string of seconds (`"86400"`): Vault reads TTLs back in seconds, so any other
+   * spelling makes `terraform plan` show a perpetual diff.
+   */
+  public static vaultTtl(d: Duration): string {
+    return String(Durations.seconds(d));
+  }
+
+  /** Go duration (`24h`, `8h`, `1h30m`, `45s`) as cert-manager, approver-policy and Prometheus accept it. */
+  public static go(d: Duration): string {
+    return Durations.goFromSeconds(Durations.seconds(d));
+  }
+
+  public static goFromSeconds(total: number): string {
+    if (total === 0) return '0s';
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+  }
+
+  /** Prometheus duration (`15m`, `2h`, `30d`): the largest unit that divides the value. */
+  public static prometheus(total: number): string {
+    for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+      if (total >= size && total % size === 0) return `${total / size}${unit}`;
+    }
+    return `${total}s`;
+  }
+
+  /** Wording for error messages: the Go duration, plus days for long durations (`8760h (365d)`). */
+  public static describe(d: Duration): string {
+    const s = Durations.seconds(d);
+    if (Number.isNaN(s)) return `${d.toMilliseconds()}ms`;
+    return Durations.describeSeconds(s);
+  }
+
+  public static describeSeconds(s: number): string {
+    const go = Durations.goFromSeconds(s);
+    return s >= 7 * Durations.DAY && s % Durations.DAY === 0 ? `${go} (${s / Durations.DAY}d)` : go;
+  }
+
+  private constructor() {}
+}

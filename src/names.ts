@@ -1,0 +1,102 @@
+/**
+ * Every name and path that both outputs use, derived in this one place so that the Vault
+ * Terraform and the Kubernetes manifests cannot disagree. Inputs are the explicit names users
+ * give (hierarchy, intermediate, namespace, issuer), checked against RFC 1123 by the constructs;
+ * never construct paths, which differ between the two trees.
+ */
+export class PkiNames {
+  /** Value of the `app.kubernetes.io/managed-by` label on every Kubernetes object. */
+  public static readonly MANAGED_BY = 'cdk8s-vault-pki';
+
+  /** Label naming the tenant Issuer an object belongs to. */
+  public static readonly ISSUER_LABEL = 'vault-pki.cdk8s.io/issuer';
+
+  /** Label naming the PKI hierarchy an object belongs to. */
+  public static readonly HIERARCHY_LABEL = 'vault-pki.cdk8s.io/hierarchy';
+
+  /** Vault PKI mount of the root CA: `<hierarchy>-root`. */
+  public static rootMountPath(hierarchy: string): string {
+    return `${hierarchy}-root`;
+  }
+
+  /** Vault PKI mount of an intermediate CA: `<hierarchy>-int-<intermediate>`. */
+  public static intermediateMountPath(hierarchy: string, intermediate: string): string {
+    return `${hierarchy}-int-${intermediate}`;
+  }
+
+  /** Vault PKI role of a tenant, also its Kubernetes auth role: `<namespace>-<issuer>`. */
+  public static roleName(namespace: string, issuerName: string): string {
+    return `${namespace}-${issuerName}`;
+  }
+
+  /** The Vault path cert-manager signs with: `<mount>/sign/<role>`. */
+  public static signPath(mountPath: string, roleName: string): string {
+    return `${mountPath}/sign/${roleName}`;
+  }
+
+  /** Vault policy of a tenant: `<hierarchy>-tenant-<namespace>-<issuer>`. */
+  public static policyName(hierarchy: string, namespace: string, issuerName: string): string {
+    return `${hierarchy}-tenant-${PkiNames.roleName(namespace, issuerName)}`;
+  }
+
+  /** The Issuer's `auth.kubernetes.mountPath` for a Kubernetes auth mount: `/v1/auth/<path>`. */
+  public static kubernetesAuthMountPath(authPath: string): string {
+    return `/v1/auth/${authPath}`;
+  }
+
+  /** The audience cert-manager requests for a namespaced Issuer's token: `vault://<namespace>/<issuer>`. */
+  public static audience(namespace: string, issuerName: string): string {
+    return `vault://${namespace}/${issuerName}`;
+  }
+
+  /** The service account cert-manager requests tokens for, one per Issuer: named after the Issuer. */
+  public static serviceAccountName(issuerName: string): string {
+    return issuerName;
+  }
+
+  /** Role (and RoleBinding) letting cert-manager create tokens for the Issuer's service account. */
+  public static tokenRequestRoleName(issuerName: string): string {
+    return `${issuerName}-vault-token`;
+  }
+
+  /** Cluster-scoped approver-policy CertificateRequestPolicy of a tenant: `<namespace>-<issuer>`. */
+  public static certificateRequestPolicyName(namespace: string, issuerName: string): string {
+    return PkiNames.roleName(namespace, issuerName);
+  }
+
+  /** Role (and RoleBinding) granting cert-manager `use` of the tenant's CertificateRequestPolicy. */
+  public static policyUseRoleName(issuerName: string): string {
+    return `${issuerName}-approver-policy`;
+  }
+
+  /** ConfigMap (in trust-manager's namespace) the Terraform side writes the CA certificates into. */
+  public static caConfigMapName(hierarchy: string): string {
+    return `${hierarchy}-ca-certificates`;
+  }
+
+  /** Key of a CA's PEM certificate in the CA ConfigMap: `root.crt`, `<intermediate>.crt`. */
+  public static caConfigMapKey(caName: string): string {
+    return `${caName}.crt`;
+  }
+
+  /** Key holding every CA certificate of the hierarchy in one PEM bundle. */
+  public static readonly CA_BUNDLE_KEY = 'ca-bundle.crt';
+
+  /** Base URL of a Vault API path, with the Vault Enterprise namespace when there is one. */
+  public static vaultApiUrl(address: string, vaultNamespace: string | undefined, path: string): string {
+    const base = address.replace(/\/+$/, '');
+    const ns = vaultNamespace ? `${vaultNamespace.replace(/^\/+|\/+$/g, '')}/` : '';
+    return `${base}/v1/${ns}${path}`;
+  }
+
+  /**
+   * Terraform logical id, derived from names rather than construct paths, so that refactoring
+   * a program never makes Terraform replace a CA. Names hold no `_`, so joining with `_` is unambiguous.
+   * @internal
+   */
+  public static terraformId(...parts: string[]): string {
+    return parts.join('_');
+  }
+
+  private constructor() {}
+}
