@@ -73,7 +73,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
     },
   },
-  gitignore: ['/cdktf.out/', '/bench/out/', '/.bench/', '*.cpuprofile'],
+  gitignore: ['/scratch/', '/cdktf.out/', '/bench/out/', '/.bench/', '*.cpuprofile'],
 });
 
 // Typed classes for the upstream CRDs we emit, generated from the schemas in ../shared/crds (never copied in).
