@@ -7,3 +7,7 @@ export * from './kubernetes-auth-backend';
 export * from './root-ca';
 export * from './intermediate-ca';
 export * from './pki-hierarchy';
+export * from './key-usage';
+export * from './tenant-issuer';
+export * from './short-lived-certificate';
+export * from './consistency-check';

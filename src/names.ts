@@ -69,6 +69,11 @@ export class PkiNames {
     return `${issuerName}-approver-policy`;
   }
 
+  /** SPIFFE ID of a service account: `spiffe://<trust domain>/ns/<namespace>/sa/<account>`. */
+  public static spiffeId(trustDomain: string, namespace: string, serviceAccountName: string): string {
+    return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccountName}`;
+  }
+
   /** ConfigMap (in trust-manager's namespace) the Terraform side writes the CA certificates into. */
   public static caConfigMapName(hierarchy: string): string {
     return `${hierarchy}-ca-certificates`;

@@ -1,0 +1,46 @@
+// The reference scenario of DESIGN.md, as a user writes it. In your own code, import from
+// 'cdk8s-vault-pki' instead of '../../src'.
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  PkiHierarchy, ShortLivedCertificate, TenantIssuer, VaultPkiStack,
+} from '../../src';
+
+/** The teams of the reference scenario, each a namespace with its own issuer and a 24h mTLS certificate. */
+export const TEAMS = ['payments', 'auth', 'api'];
+
+/**
+ * Builds the reference scenario: root `acme-root-ca`, intermediates `services`, `ingress`, `mtls`,
+ * tenants payments, auth and api on `services`, each with a 24h mTLS certificate.
+ * @param k8s the cdk8s App (manifests go to dist/)
+ * @param tf the cdktf App (Terraform goes to cdktf.out/stacks/vault/)
+ */
+export function buildReferenceScenario(k8s: Construct, tf: Construct) {
+  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200' });
+  const chart = new Chart(k8s, 'pki');
+
+  const pki = new PkiHierarchy(chart, 'pki', {
+    vault,
+    root: { commonName: 'acme-root-ca' },
+    intermediates: [
+      { name: 'services', domains: ['services.internal'] },
+      { name: 'ingress', domains: ['ingress.external'] },
+      { name: 'mtls', domains: ['mtls.internal'] },
+    ],
+  });
+
+  const tenants = TEAMS.map((team) => {
+    const issuer = new TenantIssuer(chart, team, {
+      intermediate: pki.intermediate('services'),
+      namespace: team,
+      domains: [`${team}.services.internal`],
+    });
+    const certificate = new ShortLivedCertificate(chart, `${team}-mtls`, {
+      issuer,
+      dnsNames: [`mtls.${team}.services.internal`],
+    });
+    return { issuer, certificate };
+  });
+
+  return { vault, chart, pki, tenants };
+}

@@ -1,0 +1,275 @@
+import { Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Dns } from './dns';
+import { Durations } from './durations';
+import { PkiValidationError, Problems } from './errors';
+import {
+  Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding,
+  CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
+} from './imports/certificate-cert-manager.io';
+import { IpRanges } from './ip-ranges';
+import { KeyAlgorithmFamily } from './key-algorithm';
+import { KeyUsage } from './key-usage';
+import { PkiNames } from './names';
+import { ITenantIssuer } from './tenant-issuer';
+
+/** Props of {@link ShortLivedCertificate}. */
+export interface ShortLivedCertificateProps {
+  /** The tenant Issuer that issues the certificate. */
+  readonly issuer: ITenantIssuer;
+
+  /**
+   * DNS names of the certificate; each strictly under one of the tenant's domains, no wildcards
+   * (unless the tenant allows them).
+   * @default - none; then `ipAddresses` or `spiffeServiceAccount` must name the certificate
+   */
+  readonly dnsNames?: string[];
+
+  /**
+   * IP SANs; each inside the tenant's `allowedIpRanges`.
+   * @default - none
+   */
+  readonly ipAddresses?: string[];
+
+  /**
+   * Service account whose SPIFFE ID (`spiffe://<trust domain>/ns/<ns>/sa/<account>`) becomes a URI
+   * SAN; the tenant must set `spiffeTrustDomain`.
+   * @default - no URI SAN
+   */
+  readonly spiffeServiceAccount?: string;
+
+  /**
+   * Name of the Certificate (RFC 1123 subdomain).
+   * @default - the construct id
+   */
+  readonly certificateName?: string;
+
+  /**
+   * Name of the Secret cert-manager writes the key pair into.
+   * @default - `<certificateName>-tls`
+   */
+  readonly secretName?: string;
+
+  /**
+   * Lifetime of each certificate; at most the tenant's `maxDuration`.
+   * @default - 24h, or the tenant's `maxDuration` when shorter
+   */
+  readonly duration?: Duration;
+
+  /**
+   * How long before expiry cert-manager renews; shorter than `duration`, at least 5 minutes.
+   * @default - one third of `duration` (8h for 24h)
+   */
+  readonly renewBefore?: Duration;
+
+  /**
+   * Usages of the certificate; a subset of the tenant's. `digital signature` is always included.
+   * @default - every usage the tenant allows (digital signature, server auth, client auth)
+   */
+  readonly usages?: KeyUsage[];
+
+  /**
+   * Extra labels for the Secret (`secretTemplate.labels`).
+   * @default - only the library's labels
+   */
+  readonly secretLabels?: { [key: string]: string };
+
+  /**
+   * How many CertificateRequests cert-manager keeps per Certificate.
+   * @default 1
+   */
+  readonly revisionHistoryLimit?: number;
+}
+
+/** Options of {@link ShortLivedCertificate.mount}. */
+export interface CertificateMountOptions {
+  /**
+   * Directory the Secret's files (`tls.crt`, `tls.key`, `ca.crt`) appear in.
+   * @default - `/etc/tls/<certificateName>`
+   */
+  readonly path?: string;
+
+  /**
+   * The container to mount into.
+   * @default - the workload's first container
+   */
+  readonly container?: kplus.Container;
+}
+
+/**
+ * A short-lived cert-manager Certificate against a {@link TenantIssuer} (H8): explicit duration
+ * (24h default), renewal at one third of it, a fresh ECDSA P-256 key on every renewal
+ * (`rotationPolicy: Always`), the key algorithm always the Vault role's, `isCA: false`, explicit
+ * usages, and every name inside the tenant's domains.
+ */
+export class ShortLivedCertificate extends Construct {
+  /** cert-manager's shortest `renewBefore`. */
+  public static readonly MIN_RENEW_BEFORE = Duration.minutes(5);
+
+  /** Name of the Certificate. */
+  public readonly certificateName: string;
+  /** Name of the Secret holding the key pair. */
+  public readonly secretName: string;
+  /** Namespace of the Certificate and its Secret. */
+  public readonly namespace: string;
+  /** Lifetime of each certificate. */
+  public readonly duration: Duration;
+  /** How long before expiry cert-manager renews. */
+  public readonly renewBefore: Duration;
+  /** Usages of the certificate. */
+  public readonly usages: KeyUsage[];
+  /** The issuing tenant. */
+  public readonly issuer: ITenantIssuer;
+
+  constructor(scope: Construct, id: string, props: ShortLivedCertificateProps) {
+    super(scope, id);
+    const issuer = props.issuer;
+    this.issuer = issuer;
+    this.namespace = issuer.namespace;
+    this.certificateName = props.certificateName ?? id;
+    this.secretName = props.secretName ?? `${this.certificateName}-tls`;
+    this.duration = props.duration
+      ?? Duration.seconds(Math.min(24 * Durations.HOUR, Durations.seconds(issuer.maxDuration)));
+    this.renewBefore = props.renewBefore ?? Duration.seconds(Math.floor(Durations.seconds(this.duration) / 3));
+    const requested = props.usages ?? issuer.allowedUsages;
+    this.usages = [
+      KeyUsage.DIGITAL_SIGNATURE,
+      ...(issuer.keyAlgorithm.family === KeyAlgorithmFamily.RSA ? [KeyUsage.KEY_ENCIPHERMENT] : []),
+      ...requested.filter((u) => u !== KeyUsage.DIGITAL_SIGNATURE && u !== KeyUsage.KEY_ENCIPHERMENT),
+    ];
+    const dnsNames = [...(props.dnsNames ?? [])];
+    const ipAddresses = [...(props.ipAddresses ?? [])];
+    const uris = props.spiffeServiceAccount !== undefined && issuer.spiffeTrustDomain
+      ? [issuer.spiffeId(props.spiffeServiceAccount)]
+      : [];
+    this.validate(props, requested, dnsNames, ipAddresses);
+
+    const labels = {
+      'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY,
+      [PkiNames.ISSUER_LABEL]: issuer.issuerName,
+    };
+    const key = issuer.keyAlgorithm;
+    new Certificate(this, 'certificate', {
+      metadata: { name: this.certificateName, namespace: this.namespace, labels },
+      spec: {
+        secretName: this.secretName,
+        issuerRef: { name: issuer.issuerName, kind: 'Issuer', group: 'cert-manager.io' },
+        dnsNames: dnsNames.length > 0 ? dnsNames : undefined,
+        ipAddresses: ipAddresses.length > 0 ? ipAddresses : undefined,
+        uris: uris.length > 0 ? uris : undefined,
+        duration: Durations.go(this.duration),
+        renewBefore: Durations.go(this.renewBefore),
+        privateKey: {
+          algorithm: key.family as string as CertificateSpecPrivateKeyAlgorithm,
+          size: key.family === KeyAlgorithmFamily.ED25519 ? undefined : key.size,
+          encoding: CertificateSpecPrivateKeyEncoding.PKCS8,
+          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+        },
+        isCa: false,
+        usages: this.usages.map((u) => u as string as CertificateSpecUsages),
+        secretTemplate: { labels: { ...labels, ...props.secretLabels } },
+        revisionHistoryLimit: props.revisionHistoryLimit ?? 1,
+      },
+    });
+  }
+
+  /**
+   * Mounts the certificate's Secret read-only into a workload of the same namespace
+   * (`tls.crt`, `tls.key`, `ca.crt` under `path`), files readable by the owner only.
+   */
+  public mount(workload: kplus.AbstractPod, options: CertificateMountOptions = {}): void {
+    const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
+    const container = options.container ?? workload.containers[0];
+    const problems = new Problems();
+    problems.check(namespace !== this.namespace, () =>
+      `cannot mount into workload '${workload.node.path}' of namespace '${namespace ?? '<none>'}'; the Secret lives in '${this.namespace}': ` +
+      'create the workload in that namespace');
+    problems.check(container === undefined, () =>
+      `workload '${workload.node.path}' has no container yet; add the container before mounting, or pass 'container'`);
+    problems.throwIfAny(this, 'ShortLivedCertificate');
+    const secret = kplus.Secret.fromSecretName(this, `secret-${workload.node.addr}`, this.secretName);
+    const volume = kplus.Volume.fromSecret(this, `volume-${workload.node.addr}`, secret, {
+      name: `tls-${this.certificateName}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, ''),
+      defaultMode: 0o400,
+    });
+    container.mount(options.path ?? `/etc/tls/${this.certificateName}`, volume, { readOnly: true });
+  }
+
+  private validate(props: ShortLivedCertificateProps, usages: KeyUsage[], dnsNames: string[], ipAddresses: string[]): void {
+    const problems = new Problems();
+    const issuer = this.issuer;
+    if (!issuer) throw new PkiValidationError('ShortLivedCertificate', this.node.path, ["'issuer' is missing; pass a TenantIssuer"]);
+    problems.check(!Dns.isSubdomain(this.certificateName), () =>
+      `'certificateName' (${this.certificateName}) is not a valid Kubernetes name (RFC 1123 subdomain); set 'certificateName'`);
+    problems.check(!Dns.isSubdomain(this.secretName), () =>
+      `'secretName' (${this.secretName}) is not a valid Kubernetes name (RFC 1123 subdomain)`);
+
+    const max = Durations.seconds(issuer.maxDuration);
+    if (!Durations.isWholePositive(this.duration)) {
+      problems.add(`'duration' (${Durations.describe(this.duration)}) must be a positive whole number of seconds`);
+    } else {
+      const d = Durations.seconds(this.duration);
+      problems.check(d > max, () =>
+        `'duration' (${Durations.describe(this.duration)}) must not exceed the tenant's 'maxDuration' (${Durations.describe(issuer.maxDuration)}); lower 'duration' or raise 'maxDuration'`);
+      problems.check(d < Durations.HOUR, () =>
+        `'duration' (${Durations.describe(this.duration)}) must be at least 1h (cert-manager's minimum); raise 'duration'`);
+      if (!Durations.isWholePositive(this.renewBefore)) {
+        problems.add(`'renewBefore' (${Durations.describe(this.renewBefore)}) must be a positive whole number of seconds`);
+      } else {
+        const r = Durations.seconds(this.renewBefore);
+        problems.check(r >= d, () =>
+          `'renewBefore' (${Durations.describe(this.renewBefore)}) must be shorter than 'duration' (${Durations.describe(this.duration)}); lower 'renewBefore' (default: a third of 'duration')`);
+        problems.check(r < Durations.seconds(ShortLivedCertificate.MIN_RENEW_BEFORE), () =>
+          `'renewBefore' (${Durations.describe(this.renewBefore)}) must be at least ${Durations.describe(ShortLivedCertificate.MIN_RENEW_BEFORE)} (cert-manager's minimum); raise 'renewBefore'`);
+      }
+    }
+
+    problems.check(dnsNames.length === 0 && ipAddresses.length === 0 && props.spiffeServiceAccount === undefined, () =>
+      "the certificate names nothing; set 'dnsNames' (or 'ipAddresses' / 'spiffeServiceAccount')");
+    const seen = new Set<string>();
+    for (const name of dnsNames) {
+      problems.check(seen.has(name), () => `'dnsNames' lists '${name}' twice; remove the duplicate`);
+      seen.add(name);
+      if (Dns.isWildcard(name) && !issuer.allowWildcards) {
+        problems.add(`'dnsNames' (${name}) is a wildcard; issuer '${issuer.namespace}/${issuer.issuerName}' does not allow wildcards: name each host, or set 'allowWildcards' on the TenantIssuer`);
+        continue;
+      }
+      if (!Dns.isName(name, issuer.allowWildcards)) {
+        problems.add(`'dnsNames' (${name}) is not a valid lower-case DNS name`);
+        continue;
+      }
+      const base = Dns.isWildcard(name) ? name.slice(2) : name;
+      const owner = issuer.domains.find((d) => Dns.isWithin(base, d));
+      if (owner === undefined) {
+        problems.add(`'dnsNames' (${name}) is outside the tenant's domains (${issuer.domains.join(', ')}); use a name under them or ask for the domain on the TenantIssuer`);
+      } else if (!Dns.isWildcard(name) && name === owner) {
+        problems.add(`'dnsNames' (${name}) is the tenant's domain itself; Vault roles refuse bare domains (allow_bare_domains=false): use a name under it, e.g. 'svc.${name}'`);
+      }
+    }
+    for (const ip of ipAddresses) {
+      if (!IpRanges.isIp(ip)) {
+        problems.add(`'ipAddresses' (${ip}) is not an IP address`);
+      } else {
+        problems.check(!issuer.allowedIpRanges.some((r) => IpRanges.contains(r, ip)), () =>
+          issuer.allowedIpRanges.length === 0
+            ? `'ipAddresses' (${ip}) is not allowed: the tenant allows no IP SANs; set 'allowedIpRanges' on the TenantIssuer`
+            : `'ipAddresses' (${ip}) is outside the tenant's 'allowedIpRanges' (${issuer.allowedIpRanges.join(', ')})`);
+      }
+    }
+    if (props.spiffeServiceAccount !== undefined) {
+      problems.check(!issuer.spiffeTrustDomain, () =>
+        `'spiffeServiceAccount' (${props.spiffeServiceAccount}) needs a SPIFFE trust domain; set 'spiffeTrustDomain' on the TenantIssuer`);
+      problems.check(!Dns.isSubdomain(props.spiffeServiceAccount), () =>
+        `'spiffeServiceAccount' (${props.spiffeServiceAccount}) is not a valid service account name (RFC 1123 subdomain)`);
+    }
+    for (const u of usages) {
+      problems.check(!issuer.allowedUsages.includes(u), () =>
+        `'usages' (${u}) is not allowed by issuer '${issuer.namespace}/${issuer.issuerName}' (allowed: ${issuer.allowedUsages.join(', ')}); drop it or enable it on the TenantIssuer`);
+    }
+    const limit = props.revisionHistoryLimit ?? 1;
+    problems.check(!Number.isInteger(limit) || limit < 1, () =>
+      `'revisionHistoryLimit' (${limit}) must be a whole number of at least 1`);
+    problems.throwIfAny(this, 'ShortLivedCertificate');
+  }
+}

@@ -1,0 +1,102 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm } from './imports/approver-policy-policy.cert-manager.io';
+import { KubeRole, KubeRoleBinding } from 'cdk8s-plus-28/lib/imports/k8s';
+import { withoutNamespace } from './cluster-scoped';
+import { Durations } from './durations';
+import { KeyAlgorithm, KeyAlgorithmFamily } from './key-algorithm';
+import { KeyUsage } from './key-usage';
+import { PkiNames } from './names';
+
+/** @internal */
+export interface TenantCertificateRequestPolicyProps {
+  readonly namespace: string;
+  readonly issuerName: string;
+  readonly domains: string[];
+  readonly allowWildcards: boolean;
+  readonly maxDuration: Duration;
+  readonly keyAlgorithm: KeyAlgorithm;
+  readonly usages: KeyUsage[];
+  readonly ipAddressPatterns: string[];
+  readonly uriPatterns: string[];
+  readonly certManagerNamespace: string;
+  readonly certManagerServiceAccount: string;
+  readonly labels: Record<string, string>;
+}
+
+/** The cluster-scoped CertificateRequestPolicy must not inherit the Chart's namespace. */
+class ClusterCertificateRequestPolicy extends CertificateRequestPolicy {
+  public override toJson(): any {
+    return withoutNamespace(super.toJson());
+  }
+}
+
+/**
+ * H7: one approver-policy CertificateRequestPolicy per tenant, selecting exactly that Issuer in
+ * exactly that namespace, plus the Role/RoleBinding that lets cert-manager `use` it in that
+ * namespace only (approver-policy checks `use` with the request's namespace).
+ * @internal
+ */
+export class TenantCertificateRequestPolicy extends Construct {
+  /** CEL rule refusing wildcard names when the tenant did not opt in. */
+  public static readonly NO_WILDCARD_RULE = "!self.startsWith('*')";
+
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: TenantCertificateRequestPolicyProps) {
+    super(scope, id);
+    const { namespace, issuerName, keyAlgorithm } = props;
+    this.name = PkiNames.certificateRequestPolicyName(namespace, issuerName);
+    const hasOtherSans = props.ipAddressPatterns.length > 0 || props.uriPatterns.length > 0;
+
+    new ClusterCertificateRequestPolicy(this, 'policy', {
+      metadata: { name: this.name, labels: props.labels },
+      spec: {
+        allowed: {
+          // approver-policy's `*` matches any string: `*.<domain>` = every name under the domain.
+          dnsNames: {
+            values: props.domains.map((d) => `*.${d}`),
+            required: !hasOtherSans,
+            validations: props.allowWildcards ? undefined : [{
+              rule: TenantCertificateRequestPolicy.NO_WILDCARD_RULE,
+              message: `wildcard DNS names are not allowed for Issuer ${namespace}/${issuerName}`,
+            }],
+          },
+          ipAddresses: props.ipAddressPatterns.length > 0 ? { values: props.ipAddressPatterns, required: false } : undefined,
+          uris: props.uriPatterns.length > 0 ? { values: props.uriPatterns, required: false } : undefined,
+          usages: props.usages.map((u) => u as string as CertificateRequestPolicySpecAllowedUsages),
+          isCa: false,
+        },
+        constraints: {
+          maxDuration: Durations.go(props.maxDuration),
+          privateKey: {
+            algorithm: keyAlgorithm.family as string as CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm,
+            // Exactly the size the Vault role signs (Ed25519 has no size).
+            minSize: keyAlgorithm.family === KeyAlgorithmFamily.ED25519 ? undefined : keyAlgorithm.size,
+            maxSize: keyAlgorithm.family === KeyAlgorithmFamily.ED25519 ? undefined : keyAlgorithm.size,
+          },
+        },
+        selector: {
+          issuerRef: { name: issuerName, kind: 'Issuer', group: 'cert-manager.io' },
+          namespace: { matchNames: [namespace] },
+        },
+      },
+    });
+
+    const roleName = PkiNames.policyUseRoleName(issuerName);
+    new KubeRole(this, 'use-role', {
+      metadata: { name: roleName, namespace, labels: props.labels },
+      rules: [{
+        apiGroups: ['policy.cert-manager.io'],
+        resources: ['certificaterequestpolicies'],
+        resourceNames: [this.name],
+        verbs: ['use'],
+      }],
+    });
+    new KubeRoleBinding(this, 'use-binding', {
+      metadata: { name: roleName, namespace, labels: props.labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
+      subjects: [{ kind: 'ServiceAccount', name: props.certManagerServiceAccount, namespace: props.certManagerNamespace }],
+    });
+  }
+}

@@ -1,0 +1,372 @@
+import { Duration } from 'cdk8s';
+import { KubeRole, KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct, IConstruct } from 'constructs';
+import { Dns } from './dns';
+import { Durations } from './durations';
+import { Problems } from './errors';
+import { Issuer } from './imports/issuer-cert-manager.io';
+import { IIntermediateCa } from './intermediate-ca';
+import { IpRanges } from './ip-ranges';
+import { KeyAlgorithm, KeyAlgorithmFamily } from './key-algorithm';
+import { KeyUsage } from './key-usage';
+import { PkiNames } from './names';
+import { TenantCertificateRequestPolicy } from './tenant-certificate-request-policy';
+import { TenantRegistry } from './tenant-registry';
+import { TenantVaultAccess } from './tenant-vault-access';
+
+/** Props of {@link TenantIssuer}. */
+export interface TenantIssuerProps {
+  /** The intermediate CA the tenant's certificates are issued from: `hierarchy.intermediate('services')`. */
+  readonly intermediate: IIntermediateCa;
+
+  /** The tenant's namespace (RFC 1123 label). The Issuer and its service account live there. */
+  readonly namespace: string;
+
+  /**
+   * DNS domains the tenant may issue for; certificates may name anything strictly under them
+   * (Vault roles never allow the bare domain). Each must lie inside the intermediate's domains and
+   * must not overlap another tenant's.
+   */
+  readonly domains: string[];
+
+  /**
+   * Name of the cert-manager Issuer (RFC 1123 label); also names its service account.
+   * @default - `vault-<intermediate name>`, e.g. `vault-services`
+   */
+  readonly issuerName?: string;
+
+  /**
+   * Longest certificate lifetime the tenant may request; at most 48h (H3/H7).
+   * @default Duration.hours(24)
+   */
+  readonly maxDuration?: Duration;
+
+  /**
+   * Key algorithm of the tenant's certificates: drives the Vault role, the approver-policy
+   * constraint and every ShortLivedCertificate of the tenant.
+   * @default KeyAlgorithm.ECDSA_P256
+   */
+  readonly keyAlgorithm?: KeyAlgorithm;
+
+  /**
+   * Whether certificates may be used for TLS server authentication.
+   * @default true
+   */
+  readonly serverAuth?: boolean;
+
+  /**
+   * Whether certificates may be used for TLS client authentication (mTLS).
+   * @default true
+   */
+  readonly clientAuth?: boolean;
+
+  /**
+   * Opt-in: allow wildcard names (`*.x.<domain>`) under the tenant's domains.
+   * @default false
+   */
+  readonly allowWildcards?: boolean;
+
+  /**
+   * Opt-in: SPIFFE trust domain; certificates may then carry the URI SAN
+   * `spiffe://<trust domain>/ns/<namespace>/sa/<service account>` of the tenant's service accounts.
+   * @default - no URI SANs allowed
+   */
+  readonly spiffeTrustDomain?: string;
+
+  /**
+   * Opt-in: IP ranges (CIDR) certificates may carry as IP SANs. approver-policy restricts the
+   * addresses to these ranges; Vault roles can only allow or refuse IP SANs as a whole.
+   * @default - no IP SANs allowed
+   */
+  readonly allowedIpRanges?: string[];
+
+  /**
+   * Lifetime of the Vault token cert-manager gets when it logs in; at most 10 minutes (H5).
+   * @default Duration.minutes(5)
+   */
+  readonly tokenTtl?: Duration;
+
+  /**
+   * Namespace of cert-manager's controller.
+   * @default 'cert-manager'
+   */
+  readonly certManagerNamespace?: string;
+
+  /**
+   * Service account of cert-manager's controller.
+   * @default 'cert-manager'
+   */
+  readonly certManagerServiceAccount?: string;
+}
+
+/** A tenant's Issuer, as certificates see it. */
+export interface ITenantIssuer extends IConstruct {
+  /** Name of the cert-manager Issuer. */
+  readonly issuerName: string;
+  /** Namespace of the Issuer. */
+  readonly namespace: string;
+  /** Domains the tenant may issue under. */
+  readonly domains: string[];
+  /** Longest lifetime the tenant may request. */
+  readonly maxDuration: Duration;
+  /** Key algorithm of the tenant's certificates. */
+  readonly keyAlgorithm: KeyAlgorithm;
+  /** Usages the tenant's certificates may have. */
+  readonly allowedUsages: KeyUsage[];
+  /** Whether wildcard names are allowed. */
+  readonly allowWildcards: boolean;
+  /** SPIFFE trust domain, when URI SANs are allowed. */
+  readonly spiffeTrustDomain?: string;
+  /** IP ranges allowed as IP SANs. */
+  readonly allowedIpRanges: string[];
+  /** The intermediate CA issuing the tenant's certificates. */
+  readonly intermediate: IIntermediateCa;
+  /** The SPIFFE ID of a service account of the tenant's namespace (needs `spiffeTrustDomain`). */
+  spiffeId(serviceAccountName: string): string;
+}
+
+/**
+ * One team's issuer: a namespaced cert-manager Issuer backed by a hardened Vault role, and
+ * everything around it, all derived from the same names (H3..H7):
+ *
+ * - Vault (Terraform): PKI role, a policy allowing only `<mount>/sign/<role>`, a Kubernetes auth
+ *   role bound to one service account in one namespace with audience `vault://<ns>/<issuer>`.
+ * - Kubernetes: the Issuer, its service account (`automountServiceAccountToken: false`), a Role
+ *   letting cert-manager create tokens for that account only, and an approver-policy
+ *   CertificateRequestPolicy with the RBAC that binds it to cert-manager in that namespace.
+ */
+export class TenantIssuer extends Construct implements ITenantIssuer {
+  /** Cap on any tenant's certificate lifetime: 48h (H3). */
+  public static readonly MAX_DURATION = Duration.hours(48);
+  /** Shortest `maxDuration` a tenant may set: 1h (cert-manager's minimum duration). */
+  public static readonly MIN_DURATION = Duration.hours(1);
+  /** Cap on the Vault token lifetime: 10 minutes (H5). */
+  public static readonly MAX_TOKEN_TTL = Duration.minutes(10);
+
+  public readonly issuerName: string;
+  public readonly namespace: string;
+  public readonly domains: string[];
+  public readonly maxDuration: Duration;
+  public readonly keyAlgorithm: KeyAlgorithm;
+  public readonly allowedUsages: KeyUsage[];
+  public readonly allowWildcards: boolean;
+  public readonly spiffeTrustDomain?: string;
+  public readonly allowedIpRanges: string[];
+  public readonly intermediate: IIntermediateCa;
+  /** Whether certificates may be used for TLS server authentication. */
+  public readonly serverAuth: boolean;
+  /** Whether certificates may be used for TLS client authentication. */
+  public readonly clientAuth: boolean;
+  /** Lifetime of the Vault token cert-manager gets. */
+  public readonly tokenTtl: Duration;
+  /** The Vault PKI role name (also the Kubernetes auth role name). */
+  public readonly roleName: string;
+  /** The Vault path the Issuer signs with: `<mount>/sign/<role>`. */
+  public readonly signPath: string;
+  /** The Vault policy name. */
+  public readonly policyName: string;
+  /** The service account cert-manager authenticates to Vault as. */
+  public readonly serviceAccountName: string;
+
+  constructor(scope: Construct, id: string, props: TenantIssuerProps) {
+    super(scope, id);
+    const intermediate = props.intermediate;
+    this.intermediate = intermediate;
+    this.namespace = props.namespace;
+    this.issuerName = props.issuerName ?? `vault-${intermediate?.name}`;
+    this.domains = [...(props.domains ?? [])];
+    this.maxDuration = props.maxDuration ?? Duration.hours(24);
+    this.keyAlgorithm = props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256;
+    this.serverAuth = props.serverAuth ?? true;
+    this.clientAuth = props.clientAuth ?? true;
+    this.allowWildcards = props.allowWildcards ?? false;
+    this.spiffeTrustDomain = props.spiffeTrustDomain;
+    this.allowedIpRanges = [...(props.allowedIpRanges ?? [])];
+    this.tokenTtl = props.tokenTtl ?? Duration.minutes(5);
+    const certManagerNamespace = props.certManagerNamespace ?? 'cert-manager';
+    const certManagerServiceAccount = props.certManagerServiceAccount ?? 'cert-manager';
+    this.allowedUsages = [
+      KeyUsage.DIGITAL_SIGNATURE,
+      ...(this.keyAlgorithm.family === KeyAlgorithmFamily.RSA ? [KeyUsage.KEY_ENCIPHERMENT] : []),
+      ...(this.serverAuth ? [KeyUsage.SERVER_AUTH] : []),
+      ...(this.clientAuth ? [KeyUsage.CLIENT_AUTH] : []),
+    ];
+    this.roleName = PkiNames.roleName(this.namespace, this.issuerName);
+    this.serviceAccountName = PkiNames.serviceAccountName(this.issuerName);
+    this.validate(certManagerNamespace, certManagerServiceAccount);
+
+    const vault = new TenantVaultAccess(this, 'vault', {
+      intermediate,
+      namespace: this.namespace,
+      issuerName: this.issuerName,
+      domains: this.domains,
+      maxDuration: this.maxDuration,
+      keyAlgorithm: this.keyAlgorithm,
+      serverAuth: this.serverAuth,
+      clientAuth: this.clientAuth,
+      allowWildcards: this.allowWildcards,
+      allowIpSans: this.allowedIpRanges.length > 0,
+      allowedUriSans: this.spiffeTrustDomain ? [this.spiffeUriPattern()] : [],
+      tokenTtl: this.tokenTtl,
+    });
+    this.signPath = vault.signPath;
+    this.policyName = vault.policyName;
+
+    const labels = {
+      'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY,
+      [PkiNames.HIERARCHY_LABEL]: intermediate.hierarchyName,
+      [PkiNames.ISSUER_LABEL]: this.issuerName,
+    };
+    const metadata = (name: string) => ({ name, namespace: this.namespace, labels });
+
+    new KubeServiceAccount(this, 'service-account', {
+      metadata: metadata(this.serviceAccountName),
+      // H6: no pod mounts this account's token; only cert-manager requests short-lived tokens for it.
+      automountServiceAccountToken: false,
+    });
+    const tokenRole = PkiNames.tokenRequestRoleName(this.issuerName);
+    new KubeRole(this, 'token-role', {
+      metadata: metadata(tokenRole),
+      rules: [{
+        apiGroups: [''],
+        resources: ['serviceaccounts/token'],
+        resourceNames: [this.serviceAccountName],
+        verbs: ['create'],
+      }],
+    });
+    new KubeRoleBinding(this, 'token-binding', {
+      metadata: metadata(tokenRole),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: tokenRole },
+      subjects: [{ kind: 'ServiceAccount', name: certManagerServiceAccount, namespace: certManagerNamespace }],
+    });
+
+    const vaultStack = intermediate.vault;
+    new Issuer(this, 'issuer', {
+      metadata: metadata(this.issuerName),
+      spec: {
+        vault: {
+          server: vaultStack.address,
+          namespace: vaultStack.vaultNamespace,
+          path: this.signPath,
+          ...vaultStack.serverCa._issuerFields(),
+          auth: {
+            kubernetes: {
+              role: this.roleName,
+              mountPath: intermediate.kubernetesAuth.issuerMountPath,
+              serviceAccountRef: { name: this.serviceAccountName },
+            },
+          },
+        },
+      },
+    });
+
+    new TenantCertificateRequestPolicy(this, 'approver-policy', {
+      namespace: this.namespace,
+      issuerName: this.issuerName,
+      domains: this.domains,
+      allowWildcards: this.allowWildcards,
+      maxDuration: this.maxDuration,
+      keyAlgorithm: this.keyAlgorithm,
+      usages: this.allowedUsages,
+      ipAddressPatterns: this.allowedIpRanges.flatMap((r) => IpRanges.patterns(r)),
+      uriPatterns: this.spiffeTrustDomain ? [this.spiffeUriPattern()] : [],
+      certManagerNamespace,
+      certManagerServiceAccount,
+      labels,
+    });
+  }
+
+  public spiffeId(serviceAccountName: string): string {
+    return PkiNames.spiffeId(this.spiffeTrustDomain ?? '', this.namespace, serviceAccountName);
+  }
+
+  private spiffeUriPattern(): string {
+    return this.spiffeId('*');
+  }
+
+  private validate(certManagerNamespace: string, certManagerServiceAccount: string): void {
+    const problems = new Problems();
+    const intermediate = this.intermediate;
+    if (!intermediate) {
+      problems.add("'intermediate' is missing; pass hierarchy.intermediate('<name>')");
+      problems.throwIfAny(this, 'TenantIssuer');
+    }
+    problems.check(!Dns.isLabel(this.namespace), () =>
+      `'namespace' (${this.namespace}) is not a valid namespace name (RFC 1123 label: lower-case letters, digits, '-', at most 63)`);
+    problems.check(!Dns.isLabel(this.issuerName), () =>
+      `'issuerName' (${this.issuerName}) is not a valid Issuer name here (RFC 1123 label: lower-case letters, digits, '-', at most 63)`);
+    problems.check(!Dns.isLabel(certManagerNamespace), () =>
+      `'certManagerNamespace' (${certManagerNamespace}) is not a valid namespace name (RFC 1123 label)`);
+    problems.check(!Dns.isSubdomain(certManagerServiceAccount), () =>
+      `'certManagerServiceAccount' (${certManagerServiceAccount}) is not a valid service account name (RFC 1123 subdomain)`);
+
+    this.validateDomains(problems);
+
+    if (!Durations.isWholePositive(this.maxDuration)) {
+      problems.add(`'maxDuration' (${Durations.describe(this.maxDuration)}) must be a positive whole number of seconds`);
+    } else {
+      const s = Durations.seconds(this.maxDuration);
+      problems.check(s > Durations.seconds(TenantIssuer.MAX_DURATION), () =>
+        `'maxDuration' (${Durations.describe(this.maxDuration)}) must not exceed ${Durations.describe(TenantIssuer.MAX_DURATION)}; lower 'maxDuration' (short-lived certificates are the point)`);
+      problems.check(s < Durations.seconds(TenantIssuer.MIN_DURATION), () =>
+        `'maxDuration' (${Durations.describe(this.maxDuration)}) must be at least ${Durations.describe(TenantIssuer.MIN_DURATION)} (cert-manager's shortest duration); raise 'maxDuration'`);
+    }
+    if (!Durations.isWholePositive(this.tokenTtl)) {
+      problems.add(`'tokenTtl' (${Durations.describe(this.tokenTtl)}) must be a positive whole number of seconds`);
+    } else {
+      problems.check(Durations.seconds(this.tokenTtl) > Durations.seconds(TenantIssuer.MAX_TOKEN_TTL), () =>
+        `'tokenTtl' (${Durations.describe(this.tokenTtl)}) must not exceed ${Durations.describe(TenantIssuer.MAX_TOKEN_TTL)}; lower 'tokenTtl'`);
+    }
+    this.keyAlgorithm._problems('keyAlgorithm', 'leaf certificates', { ECDSA: 256, RSA: 2048, Ed25519: 0 }).forEach((p) => problems.add(p));
+    problems.check(!this.serverAuth && !this.clientAuth, () =>
+      "'serverAuth' and 'clientAuth' are both false; certificates would be good for nothing, enable at least one");
+    problems.check(this.spiffeTrustDomain !== undefined && !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(this.spiffeTrustDomain), () =>
+      `'spiffeTrustDomain' (${this.spiffeTrustDomain}) is not a SPIFFE trust domain (lower-case letters, digits, '.', '-', '_'), e.g. 'cluster.local'`);
+    for (const range of this.allowedIpRanges) {
+      const problem = IpRanges.problem(range);
+      problems.check(problem !== undefined, () => `'allowedIpRanges' (${range}) ${problem}`);
+    }
+
+    if (problems.messages.length === 0) {
+      const owner = intermediate.vault._claim('tenant', this.roleName, this.node.path);
+      problems.check(owner !== undefined, () =>
+        `namespace '${this.namespace}' with issuer '${this.issuerName}' derives the Vault role '${this.roleName}', already used by the tenant at '${owner}'; ` +
+        "each (namespace, issuerName) pair may have one TenantIssuer: remove the duplicate or set another 'issuerName'");
+    }
+    if (problems.messages.length === 0) {
+      for (const domain of this.domains) TenantRegistry.domains(intermediate).register(domain, this.node.path);
+    }
+    problems.throwIfAny(this, 'TenantIssuer');
+  }
+
+  private validateDomains(problems: Problems): void {
+    const intermediate = this.intermediate;
+    problems.check(this.domains.length === 0, () =>
+      `'domains' is empty; give the DNS domains the tenant owns, inside ${intermediate.domains.join(', ')}, e.g. '${this.namespace}.${intermediate.domains[0]}'`);
+    const index = TenantRegistry.domains(intermediate);
+    this.domains.forEach((domain, i) => {
+      if (Dns.isWildcard(domain)) {
+        problems.add(`'domains' (${domain}) must not be a wildcard; name the domain itself (certificates may name anything under it), or set 'allowWildcards'`);
+        return;
+      }
+      if (!Dns.isName(domain)) {
+        problems.add(`'domains' (${domain}) is not a valid lower-case DNS name of at least two labels`);
+        return;
+      }
+      if (!intermediate.domains.some((d) => Dns.isWithin(domain, d))) {
+        problems.add(`'domains' (${domain}) is outside intermediate '${intermediate.name}' (${intermediate.domains.join(', ')}); ` +
+          'its name constraints would reject it: choose a domain inside, or another intermediate');
+        return;
+      }
+      const inOwnList = this.domains.findIndex((other, j) => j !== i && Dns.overlaps(domain, other) && (j < i || Dns.isUnder(domain, other)));
+      if (inOwnList !== -1) {
+        problems.add(`'domains' (${domain}) overlaps '${this.domains[inOwnList]}' of the same tenant; list each domain once, the parent covers its subdomains`);
+        return;
+      }
+      const conflict = index.conflict(domain);
+      problems.check(conflict !== undefined, () =>
+        `'domains' (${domain}) overlaps '${conflict!.domain}' of the tenant at '${conflict!.owner}'; ` +
+        'tenants must not share names on one intermediate: pick a domain of your own');
+    });
+  }
+}

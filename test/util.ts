@@ -1,0 +1,80 @@
+import { Chart, Testing as K8sTesting } from 'cdk8s';
+import { Testing as TfTesting } from 'cdktf';
+import { PkiHierarchy, PkiHierarchyProps, VaultPkiStack, VaultPkiStackProps } from '../src';
+
+/** A cdk8s chart and a Vault stack, side by side, as a user program has them. */
+export interface TestScope {
+  readonly chart: Chart;
+  readonly vault: VaultPkiStack;
+}
+
+export function newScope(vaultProps: Partial<VaultPkiStackProps> = {}): TestScope {
+  const k8s = K8sTesting.app();
+  const tf = TfTesting.app();
+  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200', ...vaultProps });
+  const chart = new Chart(k8s, 'pki');
+  return { chart, vault };
+}
+
+/** The reference hierarchy of DESIGN.md, in `scope`. */
+export function newHierarchy(scope: TestScope, props: Partial<PkiHierarchyProps> = {}): PkiHierarchy {
+  return new PkiHierarchy(scope.chart, 'pki', {
+    vault: scope.vault,
+    root: { commonName: 'acme-root-ca' },
+    intermediates: [
+      { name: 'services', domains: ['services.internal'] },
+      { name: 'ingress', domains: ['ingress.external'] },
+      { name: 'mtls', domains: ['mtls.internal'] },
+    ],
+    ...props,
+  });
+}
+
+export interface Outputs {
+  /** Every Kubernetes object of the chart. */
+  readonly manifests: any[];
+  /** The parsed Terraform JSON of the Vault stack, validated by cdktf. */
+  readonly terraform: any;
+}
+
+/** Synthesizes both outputs (`Testing.synth(stack, true)`: with validations). */
+export function synthBoth(scope: TestScope): Outputs {
+  return {
+    manifests: K8sTesting.synth(scope.chart),
+    terraform: JSON.parse(TfTesting.synth(scope.vault, true)),
+  };
+}
+
+/** Every resource of `type` in the Terraform, by logical id. */
+export function resources(terraform: any, type: string): Record<string, any> {
+  return terraform.resource?.[type] ?? {};
+}
+
+/** The only resource of `type` matching `predicate`. */
+export function resource(terraform: any, type: string, predicate: (r: any) => boolean = () => true): any {
+  const found = Object.values(resources(terraform, type)).filter(predicate);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** Kubernetes objects of `kind`. */
+export function objects(manifests: any[], kind: string, name?: string): any[] {
+  return manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata?.name === name));
+}
+
+/** Resolves a `${type.id.attr}` Terraform reference to the literal it points to. */
+export function resolveRef(terraform: any, value: any): any {
+  const m = typeof value === 'string' ? /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/.exec(value) : null;
+  if (!m) return value;
+  return resolveRef(terraform, terraform.resource[m[1]][m[2]][m[3]]);
+}
+
+/** Runs `fn` and returns the thrown error's message (fails the test when nothing is thrown). */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, but none was thrown');
+}
