@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 // Versions the library is built and tested against (see ../shared/DESIGN.md, "Stack").
 const CDK8S = '2.70.106';
@@ -59,10 +59,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   pullRequestTemplate: false,
   sampleCode: false,
 
-  tsconfigDev: {
-    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
-    compilerOptions: {},
-  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts'],
@@ -93,6 +89,18 @@ project.addTask('import:crds', {
 });
 project.eslint?.addIgnorePattern('src/imports/');
 project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', '/cdk8s.yaml');
+
+// Programs outside src/ (examples, benchmark, scripts) type-check against the library's settings;
+// eslint's project service finds these.
+for (const dir of ['examples', 'bench', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { rootDir: '..', noEmit: true, isolatedModules: true },
+      include: ['**/*.ts'],
+    },
+  });
+}
 
 // Synthesize the reference scenario: Kubernetes YAML into dist/, Terraform JSON into cdktf.out/.
 project.addTask('synth', {

@@ -1,18 +1,19 @@
+/** An RFC 1123 label. */
+const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /**
  * DNS and Kubernetes name rules, and the domain-overlap index used by hierarchies and tenants.
  * @internal
  */
 export class Dns {
-  private static readonly LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
   /** RFC 1123 label: namespaces, Issuer names, intermediate and hierarchy names. */
   public static isLabel(s: string): boolean {
-    return typeof s === 'string' && Dns.LABEL.test(s);
+    return typeof s === 'string' && LABEL.test(s);
   }
 
   /** RFC 1123 subdomain: most Kubernetes object names (service accounts, secrets, config maps). */
   public static isSubdomain(s: string): boolean {
-    return typeof s === 'string' && s.length <= 253 && s.split('.').every((l) => Dns.LABEL.test(l));
+    return typeof s === 'string' && s.length <= 253 && s.split('.').every((l) => LABEL.test(l));
   }
 
   /**
@@ -23,7 +24,7 @@ export class Dns {
     if (typeof s !== 'string' || s.length === 0 || s.length > 253) return false;
     const labels = s.split('.');
     if (allowWildcard && labels[0] === '*') labels.shift();
-    return labels.length >= 2 && labels.every((l) => Dns.LABEL.test(l));
+    return labels.length >= 2 && labels.every((l) => LABEL.test(l));
   }
 
   public static isWildcard(s: string): boolean {

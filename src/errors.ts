@@ -3,6 +3,10 @@ import { IConstruct } from 'constructs';
 /**
  * Thrown at synth time when a construct's input is out of policy.
  *
+ * jsii cannot export subclasses of `Error`, so this class is not part of the jsii API: TypeScript
+ * users import it from `cdk8s-vault-pki/lib/errors`; every language sees the message, which carries
+ * the same information.
+ *
  * Every problem of one construct is reported together. Each problem names the prop, the value,
  * the limit and the fix, e.g. `'duration' (72h) must not exceed the tenant's 'maxDuration' (48h);
  * lower 'duration' or raise 'maxDuration'`.

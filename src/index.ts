@@ -1,4 +1,3 @@
-export * from './errors';
 export * from './names';
 export * from './key-algorithm';
 export * from './vault-server-ca';

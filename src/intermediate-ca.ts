@@ -5,8 +5,8 @@ import { Durations } from './durations';
 import { Problems } from './errors';
 import { KeyAlgorithm } from './key-algorithm';
 import { KubernetesAuthBackend } from './kubernetes-auth-backend';
-import { PkiMount } from './pki-mount';
 import { PkiNames } from './names';
+import { PkiMount } from './pki-mount';
 import { RootCa } from './root-ca';
 import {
   PkiSecretBackendIntermediateCertRequest, PkiSecretBackendIntermediateSetSigned, PkiSecretBackendIssuer,

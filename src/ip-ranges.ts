@@ -7,7 +7,7 @@ import { isIPv4, isIPv6 } from 'net';
  */
 export class IpRanges {
   /** Most patterns one range may expand to. */
-  public static readonly MAX_PATTERNS = 256;
+  public static readonly MAX_PATTERNS = 64;
 
   /** The problem with `cidr`, or undefined when it is a usable range. */
   public static problem(cidr: string): string | undefined {

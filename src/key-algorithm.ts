@@ -79,7 +79,7 @@ export class KeyAlgorithm {
   }
 
   /** Whether this algorithm is the same as `other`. */
-  public equals(other: KeyAlgorithm): boolean {
+  public isSameAs(other: KeyAlgorithm): boolean {
     return this.family === other.family && this.size === other.size;
   }
 

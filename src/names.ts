@@ -14,6 +14,9 @@ export class PkiNames {
   /** Label naming the PKI hierarchy an object belongs to. */
   public static readonly HIERARCHY_LABEL = 'vault-pki.cdk8s.io/hierarchy';
 
+  /** Key holding every CA certificate of the hierarchy in one PEM bundle. */
+  public static readonly CA_BUNDLE_KEY = 'ca-bundle.crt';
+
   /** Vault PKI mount of the root CA: `<hierarchy>-root`. */
   public static rootMountPath(hierarchy: string): string {
     return `${hierarchy}-root`;
@@ -84,11 +87,8 @@ export class PkiNames {
     return `${caName}.crt`;
   }
 
-  /** Key holding every CA certificate of the hierarchy in one PEM bundle. */
-  public static readonly CA_BUNDLE_KEY = 'ca-bundle.crt';
-
   /** Base URL of a Vault API path, with the Vault Enterprise namespace when there is one. */
-  public static vaultApiUrl(address: string, vaultNamespace: string | undefined, path: string): string {
+  public static vaultApiUrl(address: string, path: string, vaultNamespace?: string): string {
     const base = address.replace(/\/+$/, '');
     const ns = vaultNamespace ? `${vaultNamespace.replace(/^\/+|\/+$/g, '')}/` : '';
     return `${base}/v1/${ns}${path}`;
@@ -97,7 +97,6 @@ export class PkiNames {
   /**
    * Terraform logical id, derived from names rather than construct paths, so that refactoring
    * a program never makes Terraform replace a CA. Names hold no `_`, so joining with `_` is unambiguous.
-   * @internal
    */
   public static terraformId(...parts: string[]): string {
     return parts.join('_');

@@ -111,7 +111,8 @@ export class PkiHierarchy extends Construct {
         `'${prefix}name' (${options.name}) duplicates 'intermediates[${previous}].name'; give every intermediate its own name`);
       names.set(options.name, i);
       const ttl = options.ttl ?? IntermediateCa.DEFAULT_TTL;
-      problems.check(Durations.isWholePositive(ttl) && Durations.isWholePositive(rootTtl) && Durations.seconds(ttl) >= Durations.seconds(rootTtl), () =>
+      const tooLong = Durations.isWholePositive(ttl) && Durations.isWholePositive(rootTtl) && Durations.seconds(ttl) >= Durations.seconds(rootTtl);
+      problems.check(tooLong, () =>
         `'${prefix}ttl' (${Durations.describe(ttl)}) must be shorter than 'root.ttl' (${Durations.describe(rootTtl)}); lower the intermediate's 'ttl' or raise the root's`);
       for (const domain of options.domains ?? []) {
         if (!Dns.isName(domain)) continue; // reported above

@@ -39,8 +39,8 @@ export class PkiMount extends Construct {
     }), 'mount');
     this.named(new PkiSecretBackendConfigUrls(this, 'urls', {
       backend: this.mount.path,
-      issuingCertificates: [PkiNames.vaultApiUrl(vault.address, vault.vaultNamespace, `${path}/ca`)],
-      crlDistributionPoints: [PkiNames.vaultApiUrl(vault.address, vault.vaultNamespace, `${path}/crl`)],
+      issuingCertificates: [PkiNames.vaultApiUrl(vault.address, `${path}/ca`, vault.vaultNamespace)],
+      crlDistributionPoints: [PkiNames.vaultApiUrl(vault.address, `${path}/crl`, vault.vaultNamespace)],
     }), 'urls');
     this.named(new PkiSecretBackendCrlConfig(this, 'crl', {
       backend: this.mount.path,

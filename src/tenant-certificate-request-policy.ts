@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm } from './imports/approver-policy-policy.cert-manager.io';
 import { KubeRole, KubeRoleBinding } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
 import { withoutNamespace } from './cluster-scoped';
 import { Durations } from './durations';
+import { CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm } from './imports/approver-policy-policy.cert-manager.io';
 import { KeyAlgorithm, KeyAlgorithmFamily } from './key-algorithm';
 import { KeyUsage } from './key-usage';
 import { PkiNames } from './names';

@@ -6,14 +6,14 @@ import { IIntermediateCa } from './intermediate-ca';
  * overlapping domains (equal, parent or child). Keyed by the intermediate object: no global state.
  * @internal
  */
-export class TenantRegistry {
-  private static readonly byIntermediate = new WeakMap<IIntermediateCa, DomainIndex>();
+const byIntermediate = new WeakMap<IIntermediateCa, DomainIndex>();
 
+export class TenantRegistry {
   public static domains(intermediate: IIntermediateCa): DomainIndex {
-    let index = TenantRegistry.byIntermediate.get(intermediate);
+    let index = byIntermediate.get(intermediate);
     if (!index) {
       index = new DomainIndex();
-      TenantRegistry.byIntermediate.set(intermediate, index);
+      byIntermediate.set(intermediate, index);
     }
     return index;
   }

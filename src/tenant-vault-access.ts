@@ -31,6 +31,19 @@ export class TenantVaultAccess extends Construct {
   /** Vault's `not_before_duration` for leaves: certificates are back-dated this much. */
   public static readonly NOT_BEFORE = Duration.seconds(30);
 
+  /**
+   * H4: `create`/`update` on exactly `<mount>/sign/<role>`, nothing else.
+   */
+  public static policyDocument(signPath: string, tenant: string): string {
+    return [
+      `# Tenant ${tenant} (cdk8s-vault-pki): may sign CSRs with its own role, nothing else.`,
+      `path "${signPath}" {`,
+      '  capabilities = ["create", "update"]',
+      '}',
+      '',
+    ].join('\n');
+  }
+
   public readonly roleName: string;
   public readonly signPath: string;
   public readonly policyName: string;
@@ -105,16 +118,5 @@ export class TenantVaultAccess extends Construct {
     authRole.overrideLogicalId(tfId('auth-role'));
   }
 
-  /**
-   * H4: `create`/`update` on exactly `<mount>/sign/<role>`, nothing else.
-   */
-  public static policyDocument(signPath: string, tenant: string): string {
-    return [
-      `# Tenant ${tenant} (cdk8s-vault-pki): may sign CSRs with its own role, nothing else.`,
-      `path "${signPath}" {`,
-      '  capabilities = ["create", "update"]',
-      '}',
-      '',
-    ].join('\n');
-  }
+
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
-import { KeyAlgorithm, PkiHierarchy, PkiValidationError, RootCa } from '../src';
+import { KeyAlgorithm, PkiHierarchy, RootCa } from '../src';
 import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth } from './util';
+import { PkiValidationError } from '../src/errors';
 
 describe('PkiHierarchy', () => {
   test('snapshot of the reference hierarchy', () => {
@@ -256,8 +257,12 @@ describe('PkiHierarchy', () => {
       const scope = newScope();
       const first = newHierarchy(scope);
       expect(errorOf(() => new PkiHierarchy(scope.chart, 'b', {
-        vault: scope.vault, name: 'b', root: { commonName: 'r' }, intermediates: [{ name: 'x', domains: ['x.internal'] }],
-        kubernetesAuth: {}, kubernetesAuthBackend: first.kubernetesAuth,
+        vault: scope.vault,
+        name: 'b',
+        root: { commonName: 'r' },
+        intermediates: [{ name: 'x', domains: ['x.internal'] }],
+        kubernetesAuth: {},
+        kubernetesAuthBackend: first.kubernetesAuth,
       }))).toMatch(/'kubernetesAuth' and 'kubernetesAuthBackend' are both set/);
       expect(invalid({ kubernetesAuth: { path: 'auth/k8s' } })).toMatch(/'kubernetesAuth.path' \(auth\/k8s\) must be a single lower-case path segment/);
       expect(invalid({ kubernetesAuth: { kubernetesHost: 'http://api:6443' } })).toMatch(/'kubernetesAuth.kubernetesHost' \(http:\/\/api:6443\) must use https/);

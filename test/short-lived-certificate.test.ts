@@ -1,0 +1,157 @@
+import { Chart, Duration, Testing as K8sTesting } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { KeyAlgorithm, KeyUsage, ShortLivedCertificate, ShortLivedCertificateProps, TenantIssuer, TenantIssuerProps } from '../src';
+import { errorOf, newHierarchy, newScope, objects, synthBoth, TestScope } from './util';
+
+function newIssuer(scope: TestScope, props: Partial<TenantIssuerProps> = {}) {
+  const pki = newHierarchy(scope);
+  return new TenantIssuer(scope.chart, 'payments', {
+    intermediate: pki.intermediate('services'),
+    namespace: 'payments',
+    domains: ['payments.services.internal'],
+    ...props,
+  });
+}
+
+function newCertificate(props: Partial<ShortLivedCertificateProps> = {}, issuerProps: Partial<TenantIssuerProps> = {}) {
+  const scope = newScope();
+  const issuer = newIssuer(scope, issuerProps);
+  const cert = new ShortLivedCertificate(scope.chart, 'payments-mtls', { issuer, dnsNames: ['mtls.payments.services.internal'], ...props });
+  return { scope, issuer, cert };
+}
+
+function certificateSpec(scope: TestScope) {
+  return objects(synthBoth(scope).manifests, 'Certificate')[0];
+}
+
+describe('ShortLivedCertificate', () => {
+  test('snapshot of the defaults', () => {
+    expect(certificateSpec(newCertificate().scope)).toMatchSnapshot();
+  });
+
+  test('H8 defaults: 24h, renew at a third, fresh ECDSA P-256 key each time, not a CA, explicit usages', () => {
+    const { scope } = newCertificate();
+    const cert = certificateSpec(scope);
+    expect(cert.metadata).toMatchObject({ name: 'payments-mtls', namespace: 'payments' });
+    expect(cert.spec).toMatchObject({
+      secretName: 'payments-mtls-tls',
+      issuerRef: { name: 'vault-services', kind: 'Issuer', group: 'cert-manager.io' },
+      dnsNames: ['mtls.payments.services.internal'],
+      duration: '24h',
+      renewBefore: '8h',
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always', encoding: 'PKCS8' },
+      isCA: false,
+      usages: ['digital signature', 'server auth', 'client auth'],
+      revisionHistoryLimit: 1,
+    });
+    expect(cert.spec.commonName).toBeUndefined();
+    expect(cert.spec.secretTemplate.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'cdk8s-vault-pki' });
+  });
+
+  test('the key algorithm is always the Vault role\'s', () => {
+    const { scope } = newCertificate({}, { keyAlgorithm: KeyAlgorithm.rsa(2048) });
+    const { manifests, terraform } = synthBoth(scope);
+    const cert = objects(manifests, 'Certificate')[0];
+    const role = Object.values(terraform.resource.vault_pki_secret_backend_role)[0] as any;
+    expect([cert.spec.privateKey.algorithm, cert.spec.privateKey.size]).toEqual(['RSA', role.key_bits]);
+    expect(role.key_type).toBe('rsa');
+    expect(cert.spec.usages).toEqual(['digital signature', 'key encipherment', 'server auth', 'client auth']);
+  });
+
+  test('custom duration/renewBefore/usages/names; duration defaults to a shorter tenant max', () => {
+    const { scope } = newCertificate({
+      duration: Duration.hours(12),
+      renewBefore: Duration.hours(2),
+      usages: [KeyUsage.SERVER_AUTH],
+      certificateName: 'web',
+      secretName: 'web-cert',
+      secretLabels: { team: 'payments' },
+      revisionHistoryLimit: 3,
+    });
+    const cert = certificateSpec(scope);
+    expect(cert.spec).toMatchObject({ duration: '12h', renewBefore: '2h', usages: ['digital signature', 'server auth'], secretName: 'web-cert', revisionHistoryLimit: 3 });
+    expect(cert.spec.secretTemplate.labels.team).toBe('payments');
+    expect(cert.metadata.name).toBe('web');
+    const short = newCertificate({}, { maxDuration: Duration.hours(6) });
+    expect([short.cert.duration.toHours(), short.cert.renewBefore.toHours()]).toEqual([6, 2]);
+  });
+
+  test('SPIFFE, IP SANs and wildcards when the tenant opted in', () => {
+    const { scope } = newCertificate(
+      { dnsNames: ['*.web.payments.services.internal'], ipAddresses: ['10.20.1.2'], spiffeServiceAccount: 'web' },
+      { allowWildcards: true, allowedIpRanges: ['10.20.0.0/16'], spiffeTrustDomain: 'cluster.local' });
+    const cert = certificateSpec(scope);
+    expect(cert.spec.dnsNames).toEqual(['*.web.payments.services.internal']);
+    expect(cert.spec.ipAddresses).toEqual(['10.20.1.2']);
+    expect(cert.spec.uris).toEqual(['spiffe://cluster.local/ns/payments/sa/web']);
+  });
+
+  describe('mount()', () => {
+    test('mounts the Secret read-only into a cdk8s-plus workload of the same namespace', () => {
+      const scope = newScope();
+      const issuer = newIssuer(scope);
+      const cert = new ShortLivedCertificate(scope.chart, 'payments-mtls', { issuer, dnsNames: ['mtls.payments.services.internal'] });
+      const deployment = new kplus.Deployment(scope.chart, 'app', {
+        metadata: { namespace: 'payments' },
+        containers: [{ image: 'nginx', securityContext: { ensureNonRoot: false } }],
+      });
+      cert.mount(deployment);
+      const spec = objects(K8sTesting.synth(scope.chart), 'Deployment')[0].spec.template.spec;
+      expect(spec.volumes).toEqual([{ name: 'tls-payments-mtls', secret: { secretName: 'payments-mtls-tls', defaultMode: 0o400 } }]);
+      expect(spec.containers[0].volumeMounts).toEqual([{ name: 'tls-payments-mtls', mountPath: '/etc/tls/payments-mtls', readOnly: true }]);
+    });
+
+    test('refuses a workload of another namespace', () => {
+      const scope = newScope();
+      const issuer = newIssuer(scope);
+      const cert = new ShortLivedCertificate(scope.chart, 'payments-mtls', { issuer, dnsNames: ['mtls.payments.services.internal'] });
+      const other = new kplus.Deployment(new Chart(K8sTesting.app(), 'c', { namespace: 'web' }), 'app', { containers: [{ image: 'nginx' }] });
+      expect(errorOf(() => cert.mount(other))).toMatch(/cannot mount into workload 'c\/app' of namespace 'web'; the Secret lives in 'payments'/);
+      const empty = new kplus.Deployment(scope.chart, 'empty', { metadata: { namespace: 'payments' } });
+      expect(errorOf(() => cert.mount(empty))).toMatch(/has no container yet/);
+    });
+  });
+
+  describe('errors (H11)', () => {
+    const invalid = (props: Partial<ShortLivedCertificateProps>, issuerProps: Partial<TenantIssuerProps> = {}) =>
+      errorOf(() => newCertificate(props, issuerProps));
+
+    test('duration above the tenant max (and so above 48h)', () => {
+      expect(invalid({ duration: Duration.hours(25) }))
+        .toBe("ShortLivedCertificate 'pki/payments-mtls': 'duration' (25h) must not exceed the tenant's 'maxDuration' (24h); lower 'duration' or raise 'maxDuration'");
+      expect(invalid({ duration: Duration.hours(72) }, { maxDuration: Duration.hours(48) })).toMatch(/'duration' \(72h\) must not exceed the tenant's 'maxDuration' \(48h\)/);
+      expect(invalid({ duration: Duration.minutes(30) })).toMatch(/'duration' \(30m\) must be at least 1h/);
+    });
+
+    test('renewBefore >= duration, or below cert-manager\'s minimum', () => {
+      expect(invalid({ renewBefore: Duration.hours(24) })).toMatch(/'renewBefore' \(24h\) must be shorter than 'duration' \(24h\); lower 'renewBefore'/);
+      expect(invalid({ duration: Duration.hours(2), renewBefore: Duration.hours(3) })).toMatch(/'renewBefore' \(3h\) must be shorter than 'duration' \(2h\)/);
+      expect(invalid({ renewBefore: Duration.minutes(1) })).toMatch(/'renewBefore' \(1m\) must be at least 5m/);
+    });
+
+    test('wildcard or foreign DNS names, the bare domain, invalid names, nothing named', () => {
+      expect(invalid({ dnsNames: ['*.payments.services.internal'] }))
+        .toMatch(/'dnsNames' \(\*.payments.services.internal\) is a wildcard; issuer 'payments\/vault-services' does not allow wildcards/);
+      expect(invalid({ dnsNames: ['auth.services.internal'] }))
+        .toMatch(/'dnsNames' \(auth.services.internal\) is outside the tenant's domains \(payments.services.internal\)/);
+      expect(invalid({ dnsNames: ['payments.services.internal'] })).toMatch(/is the tenant's domain itself; Vault roles refuse bare domains/);
+      expect(invalid({ dnsNames: ['MTLS.payments.services.internal'] })).toMatch(/is not a valid lower-case DNS name/);
+      expect(invalid({ dnsNames: ['a.payments.services.internal', 'a.payments.services.internal'] })).toMatch(/lists 'a.payments.services.internal' twice/);
+      expect(invalid({ dnsNames: [] })).toMatch(/the certificate names nothing/);
+    });
+
+    test('IP SANs and URI SANs without the tenant opting in; usages the tenant does not allow', () => {
+      expect(invalid({ ipAddresses: ['10.0.0.1'] })).toMatch(/the tenant allows no IP SANs; set 'allowedIpRanges'/);
+      expect(invalid({ ipAddresses: ['10.9.0.1'] }, { allowedIpRanges: ['10.20.0.0/16'] })).toMatch(/outside the tenant's 'allowedIpRanges' \(10.20.0.0\/16\)/);
+      expect(invalid({ ipAddresses: ['not-an-ip'] })).toMatch(/is not an IP address/);
+      expect(invalid({ spiffeServiceAccount: 'web' })).toMatch(/needs a SPIFFE trust domain; set 'spiffeTrustDomain'/);
+      expect(invalid({ usages: [KeyUsage.SERVER_AUTH] }, { serverAuth: false })).toMatch(/'usages' \(server auth\) is not allowed by issuer/);
+    });
+
+    test('invalid names and history limit', () => {
+      expect(invalid({ certificateName: 'Web' })).toMatch(/'certificateName' \(Web\) is not a valid Kubernetes name/);
+      expect(invalid({ secretName: 'web_tls' })).toMatch(/'secretName' \(web_tls\)/);
+      expect(invalid({ revisionHistoryLimit: 0 })).toMatch(/'revisionHistoryLimit' \(0\) must be a whole number of at least 1/);
+    });
+  });
+});

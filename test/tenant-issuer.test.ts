@@ -1,0 +1,297 @@
+import { Chart, Duration, Testing as K8sTesting } from 'cdk8s';
+import { KeyAlgorithm, KeyUsage, PkiNames, TenantIssuer, TenantIssuerProps } from '../src';
+import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth, TestScope } from './util';
+
+function newTenant(scope: TestScope, props: Partial<TenantIssuerProps> = {}, id = 'payments') {
+  const pki = scope.chart.node.tryFindChild('pki') as any ?? newHierarchy(scope);
+  return new TenantIssuer(scope.chart, id, {
+    intermediate: pki.intermediate('services'),
+    namespace: 'payments',
+    domains: ['payments.services.internal'],
+    ...props,
+  });
+}
+
+/** Only the tenant's Terraform resources (role, policy, auth role). */
+function tenantTerraform(terraform: any) {
+  return {
+    role: resource(terraform, 'vault_pki_secret_backend_role'),
+    policy: resource(terraform, 'vault_policy'),
+    authRole: resource(terraform, 'vault_kubernetes_auth_backend_role'),
+  };
+}
+
+describe('TenantIssuer', () => {
+  test('snapshot of a default tenant (both sides)', () => {
+    const scope = newScope();
+    newTenant(scope);
+    const { manifests, terraform } = synthBoth(scope);
+    expect({ manifests, terraform: tenantTerraform(terraform) }).toMatchSnapshot();
+  });
+
+  describe('defaults', () => {
+    const scope = newScope();
+    const tenant = newTenant(scope);
+    const { manifests, terraform } = synthBoth(scope);
+    const { role, policy, authRole } = tenantTerraform(terraform);
+
+    test('H3: a hardened PKI role on the intermediate, every permissive switch explicitly off', () => {
+      expect(resolveRef(terraform, role.backend)).toBe('pki-int-services');
+      expect(role.name).toBe('payments-vault-services');
+      expect(role.issuer_ref).toBe('${vault_pki_secret_backend_issuer.pki_int_services_issuer.issuer_id}');
+      expect([role.ttl, role.max_ttl]).toEqual(['86400', '86400']);
+      for (const flag of ['allow_localhost', 'allow_ip_sans', 'allow_wildcard_certificates', 'allow_glob_domains', 'allow_any_name',
+        'allow_bare_domains', 'generate_lease', 'require_cn', 'code_signing_flag', 'email_protection_flag', 'basic_constraints_valid_for_non_ca',
+        'allowed_domains_template', 'allowed_uri_sans_template']) {
+        expect([flag, role[flag]]).toEqual([flag, false]);
+      }
+      expect(role.allow_subdomains).toBe(true);
+      expect(role.enforce_hostnames).toBe(true);
+      expect(role.no_store).toBe(true);
+      expect(role.allowed_domains).toEqual(['payments.services.internal']);
+      expect(role.allowed_uri_sans).toEqual([]);
+      expect([role.key_type, role.key_bits, role.key_usage, role.ext_key_usage]).toEqual(['ec', 256, ['DigitalSignature'], []]);
+      expect([role.server_flag, role.client_flag]).toEqual([true, true]);
+    });
+
+    test('H4: a policy with create/update on exactly <mount>/sign/<role>', () => {
+      expect(policy.name).toBe('pki-tenant-payments-vault-services');
+      const rules = [...policy.policy.matchAll(/path "([^"]+)" \{\s*capabilities = \[([^\]]*)\]\s*\}/g)];
+      expect(rules.map((r: string[]) => [r[1], r[2]])).toEqual([['pki-int-services/sign/payments-vault-services', '"create", "update"']]);
+      expect(policy.policy.replace(/#.*$/gm, '').replace(/path "[^"]+" \{[^}]*\}/g, '').trim()).toBe('');
+    });
+
+    test('H5: an auth role bound to one service account in one namespace, tenant policy only, short tokens', () => {
+      expect(resolveRef(terraform, authRole.backend)).toBe('kubernetes');
+      expect(authRole.role_name).toBe('payments-vault-services');
+      expect(authRole.bound_service_account_names).toEqual(['vault-services']);
+      expect(authRole.bound_service_account_namespaces).toEqual(['payments']);
+      expect(authRole.audience).toBe('vault://payments/vault-services');
+      expect(authRole.token_policies.map((p: string) => resolveRef(terraform, p))).toEqual([policy.name]);
+      expect(authRole.token_no_default_policy).toBe(true);
+      expect(authRole.token_ttl).toBeLessThanOrEqual(600);
+      expect(authRole.token_max_ttl).toBe(authRole.token_ttl);
+    });
+
+    test('H6: a namespaced Issuer whose path, role, mountPath and service account equal the Terraform', () => {
+      expect(objects(manifests, 'ClusterIssuer')).toEqual([]);
+      const [issuer] = objects(manifests, 'Issuer');
+      expect(issuer.metadata).toMatchObject({ name: 'vault-services', namespace: 'payments' });
+      expect(issuer.spec.vault.server).toBe('https://vault.internal:8200');
+      expect(issuer.spec.vault.path).toBe(`${resolveRef(terraform, role.backend)}/sign/${role.name}`);
+      expect(issuer.spec.vault.auth.kubernetes).toEqual({
+        role: authRole.role_name,
+        mountPath: `/v1/auth/${resolveRef(terraform, authRole.backend)}`,
+        serviceAccountRef: { name: authRole.bound_service_account_names[0] },
+      });
+      expect(tenant.signPath).toBe(issuer.spec.vault.path);
+    });
+
+    test('H6: the service account mounts no token; cert-manager may create tokens for it only', () => {
+      const [sa] = objects(manifests, 'ServiceAccount');
+      expect(sa).toMatchObject({ metadata: { name: 'vault-services', namespace: 'payments' }, automountServiceAccountToken: false });
+      const tokenRole = objects(manifests, 'Role', 'vault-services-vault-token')[0];
+      expect(tokenRole.metadata.namespace).toBe('payments');
+      expect(tokenRole.rules).toEqual([{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: ['vault-services'], verbs: ['create'] }]);
+      const binding = objects(manifests, 'RoleBinding', 'vault-services-vault-token')[0];
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vault-services-vault-token' });
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cert-manager', namespace: 'cert-manager' }]);
+    });
+
+    test('H7: a CertificateRequestPolicy selecting that Issuer in that namespace, with real field names', () => {
+      const [crp] = objects(manifests, 'CertificateRequestPolicy');
+      expect(crp.apiVersion).toBe('policy.cert-manager.io/v1alpha1');
+      expect(crp.metadata.namespace).toBeUndefined(); // cluster-scoped
+      expect(crp.spec.selector).toEqual({
+        issuerRef: { name: 'vault-services', kind: 'Issuer', group: 'cert-manager.io' },
+        namespace: { matchNames: ['payments'] },
+      });
+      expect(crp.spec.constraints).toEqual({ maxDuration: '24h', privateKey: { algorithm: 'ECDSA', minSize: 256, maxSize: 256 } });
+      expect(crp.spec.allowed.duration).toBeUndefined(); // the blog-post mistake: duration lives in constraints
+      expect(crp.spec.allowed.isCA).toBe(false);
+      expect(crp.spec.allowed.dnsNames).toEqual({
+        values: ['*.payments.services.internal'],
+        required: true,
+        validations: [{ rule: "!self.startsWith('*')", message: 'wildcard DNS names are not allowed for Issuer payments/vault-services' }],
+      });
+      expect(crp.spec.allowed.usages).toEqual(['digital signature', 'server auth', 'client auth']);
+      expect(crp.spec.allowed.commonName).toBeUndefined();
+      expect(crp.spec.allowed.ipAddresses).toBeUndefined();
+      expect(crp.spec.allowed.uris).toBeUndefined();
+    });
+
+    test('H7: cert-manager may `use` the policy in the tenant namespace only (Role, not ClusterRole)', () => {
+      expect(objects(manifests, 'ClusterRole')).toEqual([]);
+      expect(objects(manifests, 'ClusterRoleBinding')).toEqual([]);
+      const useRole = objects(manifests, 'Role', 'vault-services-approver-policy')[0];
+      expect(useRole.metadata.namespace).toBe('payments');
+      expect(useRole.rules).toEqual([{
+        apiGroups: ['policy.cert-manager.io'], resources: ['certificaterequestpolicies'], resourceNames: ['payments-vault-services'], verbs: ['use'],
+      }]);
+      const binding = objects(manifests, 'RoleBinding', 'vault-services-approver-policy')[0];
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cert-manager', namespace: 'cert-manager' }]);
+    });
+
+    test('every object carries the library labels', () => {
+      for (const m of manifests) {
+        expect(m.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY, [PkiNames.ISSUER_LABEL]: 'vault-services' });
+      }
+    });
+  });
+
+  describe('options', () => {
+    test('a custom issuer name, cert-manager identity, maxDuration, token TTL and RSA keys flow to both sides', () => {
+      const scope = newScope();
+      newTenant(scope, {
+        issuerName: 'payments-ca',
+        maxDuration: Duration.hours(48),
+        tokenTtl: Duration.minutes(10),
+        keyAlgorithm: KeyAlgorithm.rsa(3072),
+        certManagerNamespace: 'security',
+        certManagerServiceAccount: 'cm',
+        serverAuth: false,
+      });
+      const { manifests, terraform } = synthBoth(scope);
+      const { role, authRole } = tenantTerraform(terraform);
+      expect([role.name, role.ttl, role.max_ttl, role.key_type, role.key_bits]).toEqual(['payments-payments-ca', '86400', '172800', 'rsa', 3072]);
+      expect(role.key_usage).toEqual(['DigitalSignature', 'KeyEncipherment']);
+      expect([role.server_flag, role.client_flag]).toEqual([false, true]);
+      expect([authRole.audience, authRole.token_ttl]).toEqual(['vault://payments/payments-ca', 600]);
+      const [crp] = objects(manifests, 'CertificateRequestPolicy');
+      expect(crp.spec.constraints).toEqual({ maxDuration: '48h', privateKey: { algorithm: 'RSA', minSize: 3072, maxSize: 3072 } });
+      expect(crp.spec.allowed.usages).toEqual(['digital signature', 'key encipherment', 'client auth']);
+      for (const b of objects(manifests, 'RoleBinding')) expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cm', namespace: 'security' }]);
+    });
+
+    test('Ed25519: no key size in the policy, key_bits 0 in Vault', () => {
+      const scope = newScope();
+      newTenant(scope, { keyAlgorithm: KeyAlgorithm.ED25519 });
+      const { manifests, terraform } = synthBoth(scope);
+      expect([tenantTerraform(terraform).role.key_type, tenantTerraform(terraform).role.key_bits]).toEqual(['ed25519', 0]);
+      expect(objects(manifests, 'CertificateRequestPolicy')[0].spec.constraints.privateKey).toEqual({ algorithm: 'Ed25519' });
+    });
+
+    test('opt-in wildcards', () => {
+      const scope = newScope();
+      newTenant(scope, { allowWildcards: true });
+      const { manifests, terraform } = synthBoth(scope);
+      expect(tenantTerraform(terraform).role.allow_wildcard_certificates).toBe(true);
+      expect(objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed.dnsNames.validations).toBeUndefined();
+    });
+
+    test('opt-in SPIFFE URI SANs for the tenant namespace service accounts', () => {
+      const scope = newScope();
+      const t = newTenant(scope, { spiffeTrustDomain: 'cluster.local' });
+      const { manifests, terraform } = synthBoth(scope);
+      expect(tenantTerraform(terraform).role.allowed_uri_sans).toEqual(['spiffe://cluster.local/ns/payments/sa/*']);
+      const allowed = objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed;
+      expect(allowed.uris).toEqual({ values: ['spiffe://cluster.local/ns/payments/sa/*'], required: false });
+      expect(allowed.dnsNames.required).toBe(false);
+      expect(t.spiffeId('web')).toBe('spiffe://cluster.local/ns/payments/sa/web');
+    });
+
+    test('opt-in IP SANs for listed ranges', () => {
+      const scope = newScope();
+      newTenant(scope, { allowedIpRanges: ['10.20.0.0/16', '10.30.4.0/22', '192.168.1.7/32', 'fd00::1/128'] });
+      const { manifests, terraform } = synthBoth(scope);
+      expect(tenantTerraform(terraform).role.allow_ip_sans).toBe(true);
+      expect(objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed.ipAddresses).toEqual({
+        values: ['10.20.*', '10.30.4.*', '10.30.5.*', '10.30.6.*', '10.30.7.*', '192.168.1.7', 'fd00::1'],
+        required: false,
+      });
+    });
+
+    test('a Chart namespace never leaks onto the cluster-scoped policy', () => {
+      const scope = newScope();
+      const pki = newHierarchy(scope);
+      const chart = new Chart(K8sTesting.app(), 'ns-chart', { namespace: 'default' });
+      new TenantIssuer(chart, 'payments', { intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'] });
+      const manifests = K8sTesting.synth(chart);
+      expect(objects(manifests, 'CertificateRequestPolicy')[0].metadata.namespace).toBeUndefined();
+      for (const m of manifests.filter((o: any) => o.kind !== 'CertificateRequestPolicy')) expect(m.metadata.namespace).toBe('payments');
+    });
+
+    test('several tenants on one intermediate, one role, policy and auth role each', () => {
+      const scope = newScope();
+      for (const team of ['payments', 'auth', 'api']) newTenant(scope, { namespace: team, domains: [`${team}.services.internal`] }, team);
+      const { terraform } = synthBoth(scope);
+      expect(Object.values(resources(terraform, 'vault_pki_secret_backend_role')).map((r) => r.name).sort())
+        .toEqual(['api-vault-services', 'auth-vault-services', 'payments-vault-services']);
+      expect(Object.keys(resources(terraform, 'vault_policy'))).toHaveLength(3);
+      expect(Object.keys(resources(terraform, 'vault_kubernetes_auth_backend_role'))).toHaveLength(3);
+    });
+
+    test('usages the tenant allows', () => {
+      const t = newTenant(newScope(), { clientAuth: false });
+      expect(t.allowedUsages).toEqual([KeyUsage.DIGITAL_SIGNATURE, KeyUsage.SERVER_AUTH]);
+    });
+  });
+
+  describe('errors (H11)', () => {
+    const invalid = (props: Partial<TenantIssuerProps>) => errorOf(() => newTenant(newScope(), props));
+
+    test('names the construct, the value, the limit and the fix', () => {
+      expect(invalid({ maxDuration: Duration.hours(72) }))
+        .toBe("TenantIssuer 'pki/payments': 'maxDuration' (72h) must not exceed 48h; lower 'maxDuration' (short-lived certificates are the point)");
+    });
+
+    test('maxDuration, tokenTtl out of range', () => {
+      expect(invalid({ maxDuration: Duration.minutes(30) })).toMatch(/'maxDuration' \(30m\) must be at least 1h/);
+      expect(invalid({ tokenTtl: Duration.minutes(11) })).toMatch(/'tokenTtl' \(11m\) must not exceed 10m; lower 'tokenTtl'/);
+      expect(invalid({ tokenTtl: Duration.millis(10) })).toMatch(/'tokenTtl' .* must be a positive whole number of seconds/);
+    });
+
+    test('invalid namespace, issuer name and cert-manager identity', () => {
+      expect(invalid({ namespace: 'Payments' })).toMatch(/'namespace' \(Payments\) is not a valid namespace name \(RFC 1123 label/);
+      expect(invalid({ namespace: 'a'.repeat(64) })).toMatch(/is not a valid namespace name/);
+      expect(invalid({ issuerName: 'vault.services' })).toMatch(/'issuerName' \(vault.services\) is not a valid Issuer name/);
+      expect(invalid({ certManagerNamespace: 'Cert_Manager' })).toMatch(/'certManagerNamespace' \(Cert_Manager\)/);
+      expect(invalid({ certManagerServiceAccount: 'CM' })).toMatch(/'certManagerServiceAccount' \(CM\)/);
+    });
+
+    test('domains: empty, wildcard, invalid, outside the intermediate, overlapping its own', () => {
+      expect(invalid({ domains: [] })).toMatch(/'domains' is empty; give the DNS domains the tenant owns, inside services.internal, e.g. 'payments.services.internal'/);
+      expect(invalid({ domains: ['*.payments.services.internal'] })).toMatch(/'domains' \(\*.payments.services.internal\) must not be a wildcard/);
+      expect(invalid({ domains: ['Payments.services.internal'] })).toMatch(/is not a valid lower-case DNS name/);
+      expect(invalid({ domains: ['payments.mtls.internal'] }))
+        .toMatch(/'domains' \(payments.mtls.internal\) is outside intermediate 'services' \(services.internal\); its name constraints would reject it/);
+      expect(invalid({ domains: ['evilservices.internal'] })).toMatch(/is outside intermediate 'services'/);
+      expect(invalid({ domains: ['payments.services.internal', 'eu.payments.services.internal'] }))
+        .toMatch(/'domains' \(eu.payments.services.internal\) overlaps 'payments.services.internal' of the same tenant/);
+    });
+
+    test('two tenants claiming overlapping domains', () => {
+      const scope = newScope();
+      newTenant(scope);
+      expect(errorOf(() => newTenant(scope, { namespace: 'checkout', domains: ['cart.payments.services.internal'] }, 'checkout')))
+        .toMatch(/'domains' \(cart.payments.services.internal\) overlaps 'payments.services.internal' of the tenant at 'pki\/payments'; tenants must not share names/);
+      expect(errorOf(() => newTenant(scope, { namespace: 'platform', domains: ['services.internal'] }, 'platform')))
+        .toMatch(/'domains' \(services.internal\) overlaps 'payments.services.internal' of the tenant at 'pki\/payments'/);
+    });
+
+    test('duplicate tenants (same namespace and issuer name, or the same derived role name)', () => {
+      const scope = newScope();
+      newTenant(scope);
+      expect(errorOf(() => newTenant(scope, { domains: ['other.services.internal'] }, 'again')))
+        .toMatch(/namespace 'payments' with issuer 'vault-services' derives the Vault role 'payments-vault-services', already used by the tenant at 'pki\/payments'/);
+      expect(errorOf(() => newTenant(scope, { namespace: 'payments-vault', issuerName: 'services', domains: ['x.services.internal'] }, 'ambiguous')))
+        .toMatch(/derives the Vault role 'payments-vault-services', already used/);
+    });
+
+    test('weak keys, no usage, bad SPIFFE trust domain, bad IP ranges', () => {
+      expect(invalid({ keyAlgorithm: KeyAlgorithm.rsa(1024) })).toMatch(/'keyAlgorithm' \(RSA 1024\) is too weak for leaf certificates/);
+      expect(invalid({ keyAlgorithm: KeyAlgorithm.ecdsa(192) })).toMatch(/'keyAlgorithm' \(ECDSA P-192\) is too weak/);
+      expect(invalid({ serverAuth: false, clientAuth: false })).toMatch(/'serverAuth' and 'clientAuth' are both false/);
+      expect(invalid({ spiffeTrustDomain: 'Cluster Local' })).toMatch(/'spiffeTrustDomain' \(Cluster Local\) is not a SPIFFE trust domain/);
+      expect(invalid({ allowedIpRanges: ['10.0.0.0'] })).toMatch(/'allowedIpRanges' \(10.0.0.0\) is not in CIDR notation/);
+      expect(invalid({ allowedIpRanges: ['10.0.0.1/24'] })).toMatch(/has host bits set; use the network address \(10.0.0.0\/24\)/);
+      expect(invalid({ allowedIpRanges: ['0.0.0.0/0'] })).toMatch(/is broader than \/8/);
+      expect(invalid({ allowedIpRanges: ['fd00::/64'] })).toMatch(/only single IPv6 addresses/);
+    });
+
+    test('all problems at once', () => {
+      const message = invalid({ namespace: 'X', maxDuration: Duration.hours(49), domains: [] });
+      expect(message.split('\n  - ')).toHaveLength(4);
+    });
+  });
+});
