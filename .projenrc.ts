@@ -10,9 +10,6 @@ const PROVIDER_KUBERNETES = '12.1.1';
 // TypeScript 6/7 break ts-node based .projenrc.ts and jsii 5.9; pin the pair jsii supports.
 const TYPESCRIPT = '~5.9.3';
 
-/** ts-node without type checking: the tests and `npm run compile` type-check; scripts only need to run. */
-const TS_NODE = 'ts-node --transpile-only -P tsconfig.dev.json';
-void TS_NODE;
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-vault-pki',
@@ -106,6 +103,23 @@ for (const dir of ['examples', 'bench', 'scripts']) {
 project.addTask('synth', {
   description: 'Synthesize the reference scenario (examples/reference) into dist/ and cdktf.out/',
   exec: 'cdk8s synth',
+});
+
+// Strict validation of every object in dist/ against the upstream CRD schemas:
+// `npm run validate:schemas -- ../shared/crds` (run by .ci/run after the synth; needs ../shared).
+project.addTask('validate:schemas', {
+  description: 'Validate every object in dist/ strictly against the CRD schemas in the given directory',
+  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/validate-schemas.ts',
+  receiveArgs: true,
+});
+
+// Synth cost at scale against raw cdk8s/cdktf, on the compiled library (what users run).
+project.addTask('bench', {
+  description: 'Benchmark synth time, peak RSS and output size for N tenants against a raw cdk8s/cdktf baseline',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --transpile-only -P bench/tsconfig.json bench/bench.ts', receiveArgs: true },
+  ],
 });
 
 project.synth();
