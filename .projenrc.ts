@@ -102,7 +102,7 @@ for (const dir of ['examples', 'bench', 'scripts']) {
 // Synthesize the reference scenario: Kubernetes YAML into dist/, Terraform JSON into cdktf.out/.
 project.addTask('synth', {
   description: 'Synthesize the reference scenario (examples/reference) into dist/ and cdktf.out/',
-  exec: 'cdk8s synth',
+  exec: 'cdk8s synth --no-check-upgrade',
 });
 
 // Strict validation of every object in dist/ against the upstream CRD schemas:
@@ -110,6 +110,15 @@ project.addTask('synth', {
 project.addTask('validate:schemas', {
   description: 'Validate every object in dist/ strictly against the CRD schemas in the given directory',
   exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/validate-schemas.ts',
+  receiveArgs: true,
+});
+
+// The alerts, proven with Prometheus's own rule checker and unit tester (`promtool check rules`,
+// `promtool test rules`) against synthetic cert-manager and x509-certificate-exporter series.
+// Needs promtool (Debian package `prometheus`); .ci/run installs it.
+project.addTask('test:alerts', {
+  description: 'Check and unit-test the synthesized PrometheusRule with promtool',
+  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/test-alerts.ts',
   receiveArgs: true,
 });
 

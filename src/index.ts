@@ -10,3 +10,7 @@ export * from './key-usage';
 export * from './tenant-issuer';
 export * from './short-lived-certificate';
 export * from './consistency-check';
+export * from './workload-mount-options';
+export * from './ca-certificates';
+export * from './trust-bundle';
+export * from './pki-alerts';

@@ -14,7 +14,13 @@ export class PkiNames {
   /** Label naming the PKI hierarchy an object belongs to. */
   public static readonly HIERARCHY_LABEL = 'vault-pki.cdk8s.io/hierarchy';
 
-  /** Key holding every CA certificate of the hierarchy in one PEM bundle. */
+  /** Key of the root CA's PEM certificate in the CA ConfigMap. */
+  public static readonly ROOT_CA_KEY = 'root.crt';
+
+  /** Key holding every CA certificate of the hierarchy (one PEM bundle), for x509-certificate-exporter. */
+  public static readonly ALL_CAS_KEY = 'ca-certificates.crt';
+
+  /** Default key of the trust bundle in the ConfigMaps trust-manager writes. */
   public static readonly CA_BUNDLE_KEY = 'ca-bundle.crt';
 
   /** Vault PKI mount of the root CA: `<hierarchy>-root`. */
@@ -82,9 +88,14 @@ export class PkiNames {
     return `${hierarchy}-ca-certificates`;
   }
 
-  /** Key of a CA's PEM certificate in the CA ConfigMap: `root.crt`, `<intermediate>.crt`. */
-  public static caConfigMapKey(caName: string): string {
-    return `${caName}.crt`;
+  /** Key of an intermediate CA's PEM certificate in the CA ConfigMap: `intermediate-<name>.crt`. */
+  public static intermediateCaKey(intermediate: string): string {
+    return `intermediate-${intermediate}.crt`;
+  }
+
+  /** The PrometheusRule of a hierarchy's alerts: `<hierarchy>-pki-alerts`. */
+  public static alertRuleName(hierarchy: string): string {
+    return `${hierarchy}-pki-alerts`;
   }
 
   /** Base URL of a Vault API path, with the Vault Enterprise namespace when there is one. */

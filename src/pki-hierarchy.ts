@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { PublishedCaCertificates } from './ca-certificates';
 import { Dns, DomainIndex } from './dns';
 import { Durations } from './durations';
 import { PkiValidationError, Problems } from './errors';
@@ -37,6 +38,13 @@ export interface PkiHierarchyProps {
    * @default - a new auth method is created from `kubernetesAuth`
    */
   readonly kubernetesAuthBackend?: KubernetesAuthBackend;
+
+  /**
+   * Namespace the CA certificates are published into (by Terraform, see `publishCaCertificates()`):
+   * trust-manager's trust namespace (`app.trust.namespace` of its Helm chart).
+   * @default 'cert-manager'
+   */
+  readonly caPublicationNamespace?: string;
 }
 
 /**
@@ -57,6 +65,10 @@ export class PkiHierarchy extends Construct {
   public readonly intermediates: IntermediateCa[];
   /** The Kubernetes auth method tenants log in with. */
   public readonly kubernetesAuth: KubernetesAuthBackend;
+  /** Namespace the CA certificates are published into. */
+  public readonly caPublicationNamespace: string;
+
+  private published?: PublishedCaCertificates;
 
   constructor(scope: Construct, id: string, props: PkiHierarchyProps) {
     super(scope, id);
@@ -65,6 +77,7 @@ export class PkiHierarchy extends Construct {
 
     this.name = name;
     this.vault = props.vault;
+    this.caPublicationNamespace = props.caPublicationNamespace ?? 'cert-manager';
     this.kubernetesAuth = props.kubernetesAuthBackend
       ?? new KubernetesAuthBackend(this, 'kubernetes-auth', { ...props.kubernetesAuth, vault: props.vault });
     this.root = new RootCa(this, 'root', { ...props.root, vault: props.vault, hierarchyName: name });
@@ -91,6 +104,23 @@ export class PkiHierarchy extends Construct {
     return found;
   }
 
+  /**
+   * Publishes the CA certificates (root and intermediates) into a ConfigMap in
+   * `caPublicationNamespace`, written by Terraform from the Vault resources (created on first call;
+   * TrustBundle and PkiAlerts call it). `terraform apply` then needs Kubernetes credentials in its
+   * environment (`KUBE_CONFIG_PATH`, ...).
+   */
+  public publishCaCertificates(): PublishedCaCertificates {
+    this.published ??= new PublishedCaCertificates(this, 'ca-certificates', {
+      vault: this.vault,
+      hierarchyName: this.name,
+      root: this.root,
+      intermediates: this.intermediates,
+      namespace: this.caPublicationNamespace,
+    });
+    return this.published;
+  }
+
   private validate(name: string, props: PkiHierarchyProps): void {
     const problems = new Problems();
     problems.check(!Dns.isLabel(name) || name.length > 20, () =>
@@ -102,6 +132,7 @@ export class PkiHierarchy extends Construct {
     problems.check(intermediates.length === 0, () =>
       "'intermediates' is empty; leaves are issued from intermediates only (the root signs intermediates), add e.g. { name: 'services', domains: ['services.internal'] }");
     const names = new Map<string, number>();
+    const commonNames = new Map<string, string>([[props.root?.commonName, 'root.commonName']]);
     const domains = new DomainIndex();
     intermediates.forEach((options, i) => {
       const prefix = `intermediates[${i}].`;
@@ -110,6 +141,11 @@ export class PkiHierarchy extends Construct {
       problems.check(previous !== undefined, () =>
         `'${prefix}name' (${options.name}) duplicates 'intermediates[${previous}].name'; give every intermediate its own name`);
       names.set(options.name, i);
+      const cn = options.commonName ?? `${options.name} intermediate CA`;
+      const cnOwner = commonNames.get(cn);
+      problems.check(cnOwner !== undefined, () =>
+        `'${prefix}commonName' (${cn}) is already the common name of '${cnOwner}'; give every CA its own common name (alerts and clients tell CAs apart by it)`);
+      commonNames.set(cn, `${prefix}commonName`);
       const ttl = options.ttl ?? IntermediateCa.DEFAULT_TTL;
       const tooLong = Durations.isWholePositive(ttl) && Durations.isWholePositive(rootTtl) && Durations.seconds(ttl) >= Durations.seconds(rootTtl);
       problems.check(tooLong, () =>
@@ -125,6 +161,8 @@ export class PkiHierarchy extends Construct {
       }
     });
 
+    problems.check(props.caPublicationNamespace !== undefined && !Dns.isLabel(props.caPublicationNamespace), () =>
+      `'caPublicationNamespace' (${props.caPublicationNamespace}) is not a valid namespace name (RFC 1123 label)`);
     if (props.kubernetesAuthBackend && props.kubernetesAuth) {
       problems.add("'kubernetesAuth' and 'kubernetesAuthBackend' are both set; set 'kubernetesAuth' to create an auth method or 'kubernetesAuthBackend' to reuse one, not both");
     } else if (props.kubernetesAuthBackend && props.kubernetesAuthBackend.vault !== props.vault) {

@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Dns } from './dns';
@@ -13,6 +13,8 @@ import { KeyAlgorithmFamily } from './key-algorithm';
 import { KeyUsage } from './key-usage';
 import { PkiNames } from './names';
 import { ITenantIssuer } from './tenant-issuer';
+import { mountReadOnly, volumeName } from './workload-mount';
+import { WorkloadMountOptions } from './workload-mount-options';
 
 /** Props of {@link ShortLivedCertificate}. */
 export interface ShortLivedCertificateProps {
@@ -80,21 +82,6 @@ export interface ShortLivedCertificateProps {
    * @default 1
    */
   readonly revisionHistoryLimit?: number;
-}
-
-/** Options of {@link ShortLivedCertificate.mount}. */
-export interface CertificateMountOptions {
-  /**
-   * Directory the Secret's files (`tls.crt`, `tls.key`, `ca.crt`) appear in.
-   * @default - `/etc/tls/<certificateName>`
-   */
-  readonly path?: string;
-
-  /**
-   * The container to mount into.
-   * @default - the workload's first container
-   */
-  readonly container?: kplus.Container;
 }
 
 /**
@@ -178,23 +165,21 @@ export class ShortLivedCertificate extends Construct {
    * Mounts the certificate's Secret read-only into a workload of the same namespace
    * (`tls.crt`, `tls.key`, `ca.crt` under `path`), files readable by the owner only.
    */
-  public mount(workload: kplus.AbstractPod, options: CertificateMountOptions = {}): void {
-    const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
-    const container = options.container ?? workload.containers[0];
-    const problems = new Problems();
-    problems.check(namespace !== this.namespace, () =>
-      `cannot mount into workload '${workload.node.path}' of namespace '${namespace ?? '<none>'}'; the Secret lives in '${this.namespace}': ` +
-      'create the workload in that namespace');
-    problems.check(container === undefined, () =>
-      `workload '${workload.node.path}' has no container yet; add the container before mounting, or pass 'container'`);
-    problems.throwIfAny(this, 'ShortLivedCertificate');
-    const secret = kplus.Secret.fromSecretName(this, `secret-${workload.node.addr}`, this.secretName);
-    const volume = kplus.Volume.fromSecret(this, `volume-${workload.node.addr}`, secret, {
-      name: `tls-${this.certificateName}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, ''),
-      defaultMode: 0o400,
+  public mount(workload: kplus.AbstractPod, options: WorkloadMountOptions = {}): void {
+    mountReadOnly({
+      owner: this,
+      ownerType: 'ShortLivedCertificate',
+      workload,
+      options,
+      defaultPath: `/etc/tls/${this.certificateName}`,
+      namespace: this.namespace,
+      volume: (scope, id) => kplus.Volume.fromSecret(scope, id, kplus.Secret.fromSecretName(scope, `${id}-secret`, this.secretName), {
+        name: volumeName('tls', this.certificateName),
+        defaultMode: 0o400,
+      }),
     });
-    container.mount(options.path ?? `/etc/tls/${this.certificateName}`, volume, { readOnly: true });
   }
+
 
   private validate(props: ShortLivedCertificateProps, usages: KeyUsage[], dnsNames: string[], ipAddresses: string[]): void {
     const problems = new Problems();

@@ -335,6 +335,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     }
     if (problems.messages.length === 0) {
       for (const domain of this.domains) TenantRegistry.domains(intermediate).register(domain, this.node.path);
+      TenantRegistry.addTenant(intermediate, this);
     }
     problems.throwIfAny(this, 'TenantIssuer');
   }

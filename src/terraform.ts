@@ -4,7 +4,7 @@
  * Deep imports keep start-up fast (the providers' index modules load every resource class).
  * @internal
  */
-export { App as TerraformApp, Fn as TerraformFn, TerraformStack, Token as TerraformToken } from 'cdktf';
+export { App as TerraformApp, Fn as TerraformFn, LocalBackend, TerraformStack, Token as TerraformToken } from 'cdktf';
 export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 export { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';

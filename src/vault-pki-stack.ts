@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Problems } from './errors';
-import { KubernetesProvider, TerraformStack, VaultProvider } from './terraform';
+import { KubernetesProvider, LocalBackend, TerraformStack, VaultProvider } from './terraform';
 import { VaultServerCa } from './vault-server-ca';
 
 /** Props of {@link VaultPkiStack}. */
@@ -22,6 +22,15 @@ export interface VaultPkiStackProps {
    * @default VaultServerCa.systemTrust()
    */
   readonly serverCa?: VaultServerCa;
+
+  /**
+   * Give the stack a local backend whose state file path is relative
+   * (`terraform.<stack id>.tfstate` next to `cdk.tf.json`), so the synthesized JSON does not embed
+   * the machine's working directory. Set to false and add your own backend (e.g. cdktf's
+   * `S3Backend`) for shared state.
+   * @default true
+   */
+  readonly localBackend?: boolean;
 
   /**
    * Accept an `http://` Vault address. Tokens and CSRs then cross the network in clear text:
@@ -78,6 +87,9 @@ export class VaultPkiStack extends TerraformStack {
     this.address = address.replace(/\/+$/, '');
     this.vaultNamespace = props.vaultNamespace;
     this.serverCa = serverCa;
+    if (props.localBackend ?? true) {
+      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    }
     new VaultProvider(this, 'vault', {
       address: this.address,
       namespace: props.vaultNamespace,

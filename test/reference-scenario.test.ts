@@ -49,6 +49,13 @@ describe('reference scenario (examples/reference)', () => {
     }
   });
 
+  test('portable: no output embeds the machine\'s paths', () => {
+    for (const [file, bytes] of readTree(dir)) {
+      const text = bytes.toString('utf8');
+      expect([file, text.includes(process.cwd()) || text.includes(dir)]).toEqual([file, false]);
+    }
+  });
+
   test('deterministic: two synths of the same program are byte-identical', () => {
     const again = readTree(synthToDisk());
     const first = readTree(dir);

@@ -3,7 +3,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  PkiHierarchy, ShortLivedCertificate, TenantIssuer, VaultPkiStack,
+  PkiAlerts, PkiHierarchy, ShortLivedCertificate, TenantIssuer, TrustBundle, VaultPkiStack,
 } from '../../src';
 
 /** The teams of the reference scenario, each a namespace with its own issuer and a 24h mTLS certificate. */
@@ -11,7 +11,8 @@ export const TEAMS = ['payments', 'auth', 'api'];
 
 /**
  * Builds the reference scenario: root `acme-root-ca`, intermediates `services`, `ingress`, `mtls`,
- * tenants payments, auth and api on `services`, each with a 24h mTLS certificate.
+ * tenants payments, auth and api on `services`, each with a 24h mTLS certificate; one trust bundle for
+ * namespaces labelled `inject-ca=true`; alerts for all of it.
  * @param k8s the cdk8s App (manifests go to dist/)
  * @param tf the cdktf App (Terraform goes to cdktf.out/stacks/vault/)
  */
@@ -42,5 +43,15 @@ export function buildReferenceScenario(k8s: Construct, tf: Construct) {
     return { issuer, certificate };
   });
 
-  return { vault, chart, pki, tenants };
+  const bundle = new TrustBundle(chart, 'internal-ca', {
+    hierarchy: pki,
+    namespaceLabels: { 'inject-ca': 'true' },
+  });
+
+  const alerts = new PkiAlerts(chart, 'alerts', {
+    hierarchy: pki,
+    ruleLabels: { release: 'kube-prometheus-stack' },
+  });
+
+  return { vault, chart, pki, tenants, bundle, alerts };
 }

@@ -1,0 +1,202 @@
+import { Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Dns } from './dns';
+import { Durations } from './durations';
+import { Problems } from './errors';
+import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from './imports/prometheus-operator-monitoring.coreos.com';
+import { PkiNames } from './names';
+import { PkiHierarchy } from './pki-hierarchy';
+import { TenantRegistry } from './tenant-registry';
+import { TenantVaultAccess } from './tenant-vault-access';
+
+/** Props of {@link PkiAlerts}. */
+export interface PkiAlertsProps {
+  /** The hierarchy to alert on: its CAs and every tenant of its intermediates. */
+  readonly hierarchy: PkiHierarchy;
+
+  /**
+   * Namespace of the PrometheusRule.
+   * @default 'monitoring'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Extra labels on the PrometheusRule, so the Prometheus operator's `ruleSelector` picks it up
+   * (kube-prometheus-stack selects `release: <helm release>` by default).
+   * @default - only the library's labels
+   */
+  readonly ruleLabels?: { [key: string]: string };
+
+  /**
+   * The label that carries a Certificate's or Issuer's namespace in cert-manager's metrics. A
+   * ServiceMonitor without `honorLabels: true` (cert-manager's chart default) renames it to
+   * `exported_namespace`, because the scrape target's own `namespace` label wins.
+   * @default 'exported_namespace'
+   */
+  readonly certificateNamespaceLabel?: string;
+}
+
+/** A CA the alerts watch, with the thresholds derived from its lifetime. */
+interface WatchedCa {
+  readonly name: string;
+  readonly commonName: string;
+  readonly ttl: Duration;
+}
+
+/**
+ * A prometheus-operator `PrometheusRule` for a hierarchy (H10), scaled to the real durations:
+ *
+ * - certificate alerts compare each certificate with its own renewal window (cert-manager's
+ *   `renewal` and `expiration` timestamps), so 24h certificates do not fire "expires in < 3 days"
+ *   forever: renewal overdue, expiry imminent, not ready, and longer-lived than the tenant's policy;
+ * - issuer not ready;
+ * - root and intermediate CA expiry well ahead of time (a quarter of the CA's lifetime, at most a
+ *   year; critical at a tenth, at most 90 days), from x509-certificate-exporter watching the CA
+ *   ConfigMap Terraform publishes, plus an alert when that metric is missing.
+ *
+ * Only certificates and issuers of this hierarchy's tenants are considered: recording rules
+ * (`vault_pki:tenant_max_duration_seconds`) list each tenant with its policy's maximum duration.
+ */
+export class PkiAlerts extends Construct {
+  /** Name of the recording rule listing every tenant with its maximum certificate lifetime. */
+  public static readonly TENANT_RECORD = 'vault_pki:tenant_max_duration_seconds';
+  /** Slack for "longer-lived than policy": Vault back-dates certificates by 30s; allow clock skew too. */
+  public static readonly LIFETIME_TOLERANCE = Duration.seconds(Durations.seconds(TenantVaultAccess.NOT_BEFORE) + 60);
+
+  /** Name of the PrometheusRule. */
+  public readonly ruleName: string;
+  /** Namespace of the PrometheusRule. */
+  public readonly namespace: string;
+  /** The label carrying the certificate's namespace in cert-manager's metrics. */
+  public readonly certificateNamespaceLabel: string;
+
+  private readonly hierarchy: PkiHierarchy;
+
+  constructor(scope: Construct, id: string, props: PkiAlertsProps) {
+    super(scope, id);
+    this.hierarchy = props.hierarchy;
+    this.namespace = props.namespace ?? 'monitoring';
+    this.certificateNamespaceLabel = props.certificateNamespaceLabel ?? 'exported_namespace';
+    this.ruleName = PkiNames.alertRuleName(props.hierarchy?.name);
+    const problems = new Problems();
+    problems.check(!Dns.isLabel(this.namespace), () => `'namespace' (${this.namespace}) is not a valid namespace name (RFC 1123 label)`);
+    problems.check(!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(this.certificateNamespaceLabel), () =>
+      `'certificateNamespaceLabel' (${this.certificateNamespaceLabel}) is not a Prometheus label name; use 'exported_namespace' or 'namespace'`);
+    problems.throwIfAny(this, 'PkiAlerts');
+
+    const published = props.hierarchy.publishCaCertificates();
+    new PrometheusRule(this, 'rule', {
+      metadata: {
+        name: this.ruleName,
+        namespace: this.namespace,
+        labels: { ...props.ruleLabels, 'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY, [PkiNames.HIERARCHY_LABEL]: props.hierarchy.name },
+      },
+      spec: {
+        // Lazy: tenants created after the alerts are included too.
+        groups: Lazy.any({
+          produce: () => [this.tenantGroup(), this.certificateGroup(), this.caGroup(published.namespace, published.configMapName, published.allCasKey)],
+        }),
+      },
+    });
+  }
+
+  private get prefix(): string {
+    return `vault-pki.${this.hierarchy.name}`;
+  }
+
+  /** One recording rule per tenant: its identity and maximum certificate lifetime. */
+  private tenantGroup(): PrometheusRuleSpecGroups {
+    const rules = this.hierarchy.intermediates.flatMap((intermediate) => TenantRegistry.tenants(intermediate).map((tenant) => ({
+      record: PkiAlerts.TENANT_RECORD,
+      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`vector(${Durations.seconds(tenant.maxDuration)})`),
+      labels: {
+        [this.certificateNamespaceLabel]: tenant.namespace,
+        issuer_name: tenant.issuerName,
+        issuer_kind: 'Issuer',
+        hierarchy: this.hierarchy.name,
+        intermediate: intermediate.name,
+      },
+    })));
+    return { name: `${this.prefix}.tenants`, rules };
+  }
+
+  private certificateGroup(): PrometheusRuleSpecGroups {
+    const ns = this.certificateNamespaceLabel;
+    const ours = `on (${ns}, issuer_name) ${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}`;
+    const issued = 'certmanager_certificate_renewal_timestamp_seconds > 0 and certmanager_certificate_expiration_timestamp_seconds > 0';
+    const window = '(certmanager_certificate_expiration_timestamp_seconds - certmanager_certificate_renewal_timestamp_seconds)';
+    const who = `{{ $labels.${ns} }}/{{ $labels.name }}`;
+    const rules: PrometheusRuleSpecGroupsRules[] = [
+      alert('VaultPkiCertificateRenewalOverdue', 'warning', '5m',
+        `(time() - certmanager_certificate_renewal_timestamp_seconds > 0.25 * ${window}) and (${issued}) and ${ours}`,
+        `Certificate ${who} was due for renewal and has not been renewed`,
+        'It is past its renewal time by more than a quarter of its renewal window. Check `kubectl describe certificate` and the latest CertificateRequest: ' +
+        'denied by approver-policy (policy, RBAC `use`), Vault errors (role, policy, Kubernetes auth audience), or cert-manager cannot reach Vault.'),
+      alert('VaultPkiCertificateExpiryImminent', 'critical', '0m',
+        `(certmanager_certificate_expiration_timestamp_seconds - time() < 0.25 * ${window}) and (${issued}) and ${ours}`,
+        `Certificate ${who} expires in less than a quarter of its renewal window`,
+        'Renewal has failed for most of the renewal window; the workload loses TLS at expiry. Fix issuance now (see VaultPkiCertificateRenewalOverdue), ' +
+        'then `cmctl renew` the certificate.'),
+      alert('VaultPkiCertificateNotReady', 'warning', '15m',
+        `max by (${ns}, name, issuer_name) (certmanager_certificate_ready_status{condition!="True"} == 1) and ${ours}`,
+        `Certificate ${who} is not Ready`,
+        'Read the Ready condition with `kubectl describe certificate`; then the CertificateRequest (approved? signed?) and the Issuer status.'),
+      alert('VaultPkiCertificateLongerLivedThanPolicy', 'critical', '0m',
+        '(certmanager_certificate_not_after_timestamp_seconds - certmanager_certificate_not_before_timestamp_seconds) ' +
+        `> on (${ns}, issuer_name) group_left() (${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"} + ${Durations.seconds(PkiAlerts.LIFETIME_TOLERANCE)})`,
+        `Certificate ${who} lives longer than its tenant's policy allows`,
+        'A certificate outlives the maximum the Vault role and approver-policy allow: a policy or role was changed by hand, or a request bypassed approval. ' +
+        'Compare the Vault role max_ttl and the CertificateRequestPolicy maxDuration with the Terraform; revoke the certificate if it was not expected.'),
+      alert('VaultPkiIssuerNotReady', 'critical', '10m',
+        `max by (${ns}, name) (certmanager_issuer_ready_status{condition!="True"} == 1) ` +
+        `and on (${ns}, name) label_replace(${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}, "name", "$1", "issuer_name", "(.+)")`,
+        `Issuer {{ $labels.${ns} }}/{{ $labels.name }} is not Ready: its certificates cannot renew`,
+        'Check `kubectl describe issuer`: Vault reachable and its TLS CA trusted, the Kubernetes auth role and audience `vault://<ns>/<issuer>` ' +
+        'match (run the library ConsistencyCheck), cert-manager may create tokens for the issuer service account.'),
+    ];
+    return { name: `${this.prefix}.certificates`, rules };
+  }
+
+  private caGroup(namespace: string, configMap: string, key: string): PrometheusRuleSpecGroups {
+    const cas: WatchedCa[] = [
+      { name: 'root', commonName: this.hierarchy.root.commonName, ttl: this.hierarchy.root.ttl },
+      ...this.hierarchy.intermediates.map((i) => ({ name: i.name, commonName: i.commonName, ttl: i.ttl })),
+    ];
+    const rules = cas.flatMap((ca) => {
+      const selector = `x509_cert_not_after{configmap_namespace="${namespace}", configmap_name="${configMap}", configmap_key="${key}", subject_CN="${ca.commonName}"}`;
+      const ttl = Durations.seconds(ca.ttl);
+      const warning = Math.min(Math.floor(ttl / 4 / Durations.DAY), 365) * Durations.DAY;
+      const critical = Math.min(Math.floor(ttl / 10 / Durations.DAY), 90) * Durations.DAY;
+      const what = ca.name === 'root' ? `Root CA ${ca.commonName}` : `Intermediate CA ${ca.commonName}`;
+      const runbook = ca.name === 'root'
+        ? 'Rotate the root: create a second PkiHierarchy (new name), carry both in the TrustBundle (additionalHierarchies), move tenants, retire the old one.'
+        : 'Re-issue the intermediate: `terraform apply -replace` its root_sign_intermediate (or raise its ttl), then confirm leaves renew from the new issuer.';
+      const labels = { ca: ca.name, hierarchy: this.hierarchy.name };
+      return [
+        withLabels(alert('VaultPkiCaExpiring', 'warning', '1h', `${selector} - time() < ${warning}`,
+          `${what} expires in less than ${warning / Durations.DAY} days`, runbook), labels),
+        withLabels(alert('VaultPkiCaExpiring', 'critical', '1h', `${selector} - time() < ${critical}`,
+          `${what} expires in less than ${critical / Durations.DAY} days`, runbook), labels),
+        withLabels(alert('VaultPkiCaExpiryUnmonitored', 'warning', '1h', `absent(${selector})`,
+          `No expiry metric for ${what}: its expiry alerts cannot fire`,
+          `Configure x509-certificate-exporter (v4) to watch key '${key}' of ConfigMaps (secretsExporter.configMapKeys) in namespace '${namespace}', ` +
+          `and check Terraform published ConfigMap '${configMap}'.`), labels),
+      ];
+    });
+    return { name: `${this.prefix}.ca`, rules };
+  }
+}
+
+function alert(name: string, severity: string, forDuration: string, expr: string, summary: string, runbook: string): PrometheusRuleSpecGroupsRules {
+  return {
+    alert: name,
+    expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
+    for: forDuration === '0m' ? undefined : forDuration,
+    labels: { severity },
+    annotations: { summary, runbook },
+  };
+}
+
+function withLabels(rule: PrometheusRuleSpecGroupsRules, labels: { [key: string]: string }): PrometheusRuleSpecGroupsRules {
+  return { ...rule, labels: { ...rule.labels, ...labels } };
+}

@@ -1,0 +1,180 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { withoutNamespace } from './cluster-scoped';
+import { Dns } from './dns';
+import { Problems } from './errors';
+import { Bundle, BundleSpecSources } from './imports/trust-manager-trust.cert-manager.io';
+import { PkiNames } from './names';
+import { PkiHierarchy } from './pki-hierarchy';
+import { mountReadOnly, volumeName } from './workload-mount';
+import { WorkloadMountOptions } from './workload-mount-options';
+
+/** Props of {@link TrustBundle}. */
+export interface TrustBundleProps {
+  /** The hierarchy whose CA certificates the bundle distributes. */
+  readonly hierarchy: PkiHierarchy;
+
+  /**
+   * Further hierarchies whose CA certificates the bundle also carries. During a root CA rotation,
+   * pass the old hierarchy here while leaves of both are alive, and drop it afterwards.
+   * @default - none
+   */
+  readonly additionalHierarchies?: PkiHierarchy[];
+
+  /**
+   * Further CA certificates (PEM) to trust, e.g. a CA being migrated away from.
+   * @default - none
+   */
+  readonly additionalCaCertificates?: string[];
+
+  /**
+   * Labels a namespace must carry to receive the bundle, e.g. `{ 'inject-ca': 'true' }`.
+   * Required and non-empty: the bundle never reaches every namespace by default.
+   */
+  readonly namespaceLabels: { [key: string]: string };
+
+  /**
+   * Name of the Bundle, and of the ConfigMap trust-manager writes into each selected namespace.
+   * @default - the construct id
+   */
+  readonly bundleName?: string;
+
+  /**
+   * Key of the PEM bundle in the target ConfigMaps.
+   * @default 'ca-bundle.crt'
+   */
+  readonly key?: string;
+
+  /**
+   * Also trust the intermediates directly (normally the root suffices: leaves carry their chain).
+   * @default false
+   */
+  readonly includeIntermediates?: boolean;
+
+  /**
+   * Also trust trust-manager's default public CA package (H9: off unless asked).
+   * @default false
+   */
+  readonly includeDefaultCAs?: boolean;
+
+  /**
+   * Also write a JKS truststore under this key (trust-manager's default password `changeit`).
+   * @default - no JKS truststore
+   */
+  readonly jksKey?: string;
+
+  /**
+   * Also write a PKCS#12 truststore under this key.
+   * @default - no PKCS#12 truststore
+   */
+  readonly pkcs12Key?: string;
+}
+
+/** The cluster-scoped Bundle must not inherit the Chart's namespace. */
+class ClusterBundle extends Bundle {
+  public override toJson(): any {
+    return withoutNamespace(super.toJson());
+  }
+}
+
+/**
+ * A trust-manager `Bundle` (H9) that distributes this PKI's CA certificates, and only those unless
+ * asked, into a ConfigMap in every namespace carrying `namespaceLabels`.
+ *
+ * The certificates are wired, not copied: Terraform publishes them from the Vault resources into a
+ * ConfigMap in trust-manager's namespace (`PkiHierarchy.publishCaCertificates()`), and the Bundle's
+ * sources name exactly that ConfigMap and its keys. Several hierarchies can be carried at once, so
+ * old and new CAs overlap during a rotation.
+ */
+export class TrustBundle extends Construct {
+  /** Name of the Bundle and of the target ConfigMaps. */
+  public readonly bundleName: string;
+  /** Key of the PEM bundle in the target ConfigMaps. */
+  public readonly key: string;
+
+  constructor(scope: Construct, id: string, props: TrustBundleProps) {
+    super(scope, id);
+    this.bundleName = props.bundleName ?? id;
+    this.key = props.key ?? PkiNames.CA_BUNDLE_KEY;
+    const hierarchies = [props.hierarchy, ...(props.additionalHierarchies ?? [])];
+    this.validate(props, hierarchies);
+
+    const sources: BundleSpecSources[] = [];
+    for (const hierarchy of hierarchies) {
+      const published = hierarchy.publishCaCertificates();
+      const keys = [published.rootKey, ...(props.includeIntermediates ? hierarchy.intermediates.map((i) => published.intermediateKey(i.name)) : [])];
+      for (const key of keys) sources.push({ configMap: { name: published.configMapName, key } });
+    }
+    for (const pem of props.additionalCaCertificates ?? []) sources.push({ inLine: pem });
+    if (props.includeDefaultCAs) sources.push({ useDefaultCAs: true });
+
+    new ClusterBundle(this, 'bundle', {
+      metadata: {
+        name: this.bundleName,
+        labels: { 'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY, [PkiNames.HIERARCHY_LABEL]: props.hierarchy.name },
+      },
+      spec: {
+        sources,
+        target: {
+          configMap: { key: this.key },
+          namespaceSelector: { matchLabels: { ...props.namespaceLabels } },
+          additionalFormats: props.jksKey || props.pkcs12Key ? {
+            jks: props.jksKey ? { key: props.jksKey } : undefined,
+            pkcs12: props.pkcs12Key ? { key: props.pkcs12Key } : undefined,
+          } : undefined,
+        },
+      },
+    });
+  }
+
+  /**
+   * Mounts the bundle's ConfigMap read-only into a workload (the workload's namespace must carry
+   * the bundle's `namespaceLabels`, or trust-manager never writes the ConfigMap there).
+   */
+  public mount(workload: kplus.AbstractPod, options: WorkloadMountOptions = {}): void {
+    mountReadOnly({
+      owner: this,
+      ownerType: 'TrustBundle',
+      workload,
+      options,
+      defaultPath: `/etc/trust-bundle/${this.bundleName}`,
+      volume: (scope, id) => kplus.Volume.fromConfigMap(scope, id, kplus.ConfigMap.fromConfigMapName(scope, `${id}-config-map`, this.bundleName), {
+        name: volumeName('trust', this.bundleName),
+      }),
+    });
+  }
+
+  private validate(props: TrustBundleProps, hierarchies: PkiHierarchy[]): void {
+    const problems = new Problems();
+    problems.check(!Dns.isSubdomain(this.bundleName), () =>
+      `'bundleName' (${this.bundleName}) is not a valid Kubernetes name (RFC 1123 subdomain); set 'bundleName'`);
+    const keys = [this.key, props.jksKey, props.pkcs12Key].filter((k): k is string => k !== undefined);
+    for (const key of keys) {
+      problems.check(!/^[-._a-zA-Z0-9]{1,253}$/.test(key), () => `'${key}' is not a valid ConfigMap key (letters, digits, '-', '_', '.')`);
+    }
+    problems.check(new Set(keys).size !== keys.length, () =>
+      `'key', 'jksKey' and 'pkcs12Key' must differ (${keys.join(', ')}); give each format its own key`);
+    const labels = Object.entries(props.namespaceLabels ?? {});
+    problems.check(labels.length === 0, () =>
+      "'namespaceLabels' is empty; the bundle would reach every namespace: select namespaces by label, e.g. { 'inject-ca': 'true' }");
+    for (const [k, v] of labels) {
+      problems.check(!/^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k), () =>
+        `'namespaceLabels' key (${k}) is not a valid label key`);
+      problems.check(!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v), () =>
+        `'namespaceLabels' value (${v}) of '${k}' is not a valid label value`);
+    }
+    const names = hierarchies.map((h) => h.name);
+    problems.check(new Set(names).size !== names.length, () =>
+      `'additionalHierarchies' repeats a hierarchy (${names.join(', ')}); list each hierarchy once`);
+    const namespaces = new Set(hierarchies.map((h) => h.caPublicationNamespace));
+    problems.check(namespaces.size > 1, () =>
+      `the hierarchies publish their CA certificates into different namespaces (${[...namespaces].join(', ')}); ` +
+      "trust-manager reads sources from its one trust namespace: give every hierarchy the same 'caPublicationNamespace'");
+    (props.additionalCaCertificates ?? []).forEach((pem, i) => {
+      problems.check(!/^\s*(-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\s*)+$/.test(pem), () =>
+        `'additionalCaCertificates[${i}]' is not PEM certificates only; pass the CA certificate's PEM text`);
+      problems.check(/PRIVATE KEY/.test(pem), () => `'additionalCaCertificates[${i}]' contains a private key; never put key material in a bundle`);
+    });
+    problems.throwIfAny(this, 'TrustBundle');
+  }
+}

@@ -1,0 +1,106 @@
+import { Testing as K8sTesting } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { PkiHierarchy, TrustBundle, TrustBundleProps } from '../src';
+import { errorOf, newHierarchy, newScope, objects, resource, synthBoth, TestScope } from './util';
+
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n';
+
+function newBundle(props: Partial<TrustBundleProps> = {}, scope: TestScope = newScope()) {
+  const pki = (scope.chart.node.tryFindChild('pki') as PkiHierarchy) ?? newHierarchy(scope);
+  const bundle = new TrustBundle(scope.chart, 'internal-ca', { hierarchy: pki, namespaceLabels: { 'inject-ca': 'true' }, ...props });
+  return { scope, pki, bundle };
+}
+
+describe('TrustBundle', () => {
+  test('snapshot of the defaults (Bundle + the Terraform that publishes its source)', () => {
+    const { scope } = newBundle();
+    const { manifests, terraform } = synthBoth(scope);
+    expect({ manifests, configMap: terraform.resource.kubernetes_config_map_v1, provider: terraform.provider.kubernetes }).toMatchSnapshot();
+  });
+
+  test('H9: only this hierarchy\'s root, no public CAs, into a ConfigMap, in labelled namespaces only', () => {
+    const { scope } = newBundle();
+    const [bundle] = objects(synthBoth(scope).manifests, 'Bundle');
+    expect(bundle.apiVersion).toBe('trust.cert-manager.io/v1alpha1');
+    expect(bundle.metadata.namespace).toBeUndefined();
+    expect(bundle.spec.sources).toEqual([{ configMap: { name: 'pki-ca-certificates', key: 'root.crt' } }]);
+    expect(JSON.stringify(bundle.spec.sources)).not.toMatch(/useDefaultCAs/);
+    expect(bundle.spec.target).toEqual({ configMap: { key: 'ca-bundle.crt' }, namespaceSelector: { matchLabels: { 'inject-ca': 'true' } } });
+  });
+
+  test('H9: the source is wired from the Terraform side: the ConfigMap the Bundle names holds the Vault certificates', () => {
+    const { scope, pki } = newBundle();
+    const { manifests, terraform } = synthBoth(scope);
+    const [bundle] = objects(manifests, 'Bundle');
+    const configMap = resource(terraform, 'kubernetes_config_map_v1');
+    expect(configMap.metadata).toMatchObject({ name: bundle.spec.sources[0].configMap.name, namespace: pki.caPublicationNamespace });
+    expect(configMap.data[bundle.spec.sources[0].configMap.key]).toBe('${vault_pki_secret_backend_root_cert.pki_root_certificate.certificate}');
+    expect(configMap.data['intermediate-services.crt']).toBe('${vault_pki_secret_backend_root_sign_intermediate.pki_int_services_signed.certificate}');
+    expect(configMap.data['ca-certificates.crt']).toMatch(/^\$\{join\("\\n", \[vault_pki_secret_backend_root_cert.pki_root_certificate.certificate, /);
+    expect(configMap.provider).toBe('kubernetes');
+    expect(terraform.provider.kubernetes).toEqual([{}]); // credentials come from the environment
+    expect(JSON.stringify(terraform)).not.toMatch(/PRIVATE KEY|private_key"/);
+  });
+
+  test('rotation: old and new hierarchies overlap in one bundle; intermediates, extra PEMs and truststores on request', () => {
+    const scope = newScope();
+    const old = newHierarchy(scope);
+    const next = new PkiHierarchy(scope.chart, 'pki2027', {
+      vault: scope.vault, name: 'pki2027', root: { commonName: 'acme-root-ca-2027' },
+      intermediates: [{ name: 'services', domains: ['services.internal'] }], kubernetesAuthBackend: old.kubernetesAuth,
+    });
+    new TrustBundle(scope.chart, 'internal-ca', {
+      hierarchy: next, additionalHierarchies: [old], namespaceLabels: { 'inject-ca': 'true' },
+      includeIntermediates: true, additionalCaCertificates: [PEM], includeDefaultCAs: true, jksKey: 'truststore.jks', pkcs12Key: 'truststore.p12', key: 'ca.pem',
+    });
+    const { manifests, terraform } = synthBoth(scope);
+    const [bundle] = objects(manifests, 'Bundle');
+    expect(bundle.spec.sources).toEqual([
+      { configMap: { name: 'pki2027-ca-certificates', key: 'root.crt' } },
+      { configMap: { name: 'pki2027-ca-certificates', key: 'intermediate-services.crt' } },
+      { configMap: { name: 'pki-ca-certificates', key: 'root.crt' } },
+      { configMap: { name: 'pki-ca-certificates', key: 'intermediate-services.crt' } },
+      { configMap: { name: 'pki-ca-certificates', key: 'intermediate-ingress.crt' } },
+      { configMap: { name: 'pki-ca-certificates', key: 'intermediate-mtls.crt' } },
+      { inLine: PEM },
+      { useDefaultCAs: true },
+    ]);
+    expect(bundle.spec.target.configMap).toEqual({ key: 'ca.pem' });
+    expect(bundle.spec.target.additionalFormats).toEqual({ jks: { key: 'truststore.jks' }, pkcs12: { key: 'truststore.p12' } });
+    expect(Object.keys(terraform.resource.kubernetes_config_map_v1).sort()).toEqual(['pki2027_ca-certificates', 'pki_ca-certificates']);
+  });
+
+  test('mount() puts the bundle read-only into a workload', () => {
+    const { scope, bundle } = newBundle();
+    const app = new kplus.Deployment(scope.chart, 'app', { metadata: { namespace: 'payments' }, containers: [{ image: 'nginx' }] });
+    bundle.mount(app, { path: '/etc/ssl/internal' });
+    const spec = objects(K8sTesting.synth(scope.chart), 'Deployment')[0].spec.template.spec;
+    expect(spec.volumes).toEqual([{ name: 'trust-internal-ca', configMap: { name: 'internal-ca' } }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'trust-internal-ca', mountPath: '/etc/ssl/internal', readOnly: true }]);
+  });
+
+  describe('errors', () => {
+    const invalid = (props: Partial<TrustBundleProps>) => errorOf(() => newBundle(props));
+    test('no namespace selection, bad labels, bad names and keys', () => {
+      expect(invalid({ namespaceLabels: {} })).toMatch(/'namespaceLabels' is empty; the bundle would reach every namespace/);
+      expect(invalid({ namespaceLabels: { 'inject ca': 'true' } })).toMatch(/'namespaceLabels' key \(inject ca\) is not a valid label key/);
+      expect(invalid({ namespaceLabels: { 'inject-ca': 'yes please' } })).toMatch(/'namespaceLabels' value \(yes please\)/);
+      expect(invalid({ bundleName: 'Internal' })).toMatch(/'bundleName' \(Internal\) is not a valid Kubernetes name/);
+      expect(invalid({ key: 'ca bundle' })).toMatch(/'ca bundle' is not a valid ConfigMap key/);
+      expect(invalid({ jksKey: 'ca-bundle.crt' })).toMatch(/'key', 'jksKey' and 'pkcs12Key' must differ/);
+    });
+    test('key material or garbage as extra CA, a repeated hierarchy, hierarchies publishing into different namespaces', () => {
+      expect(invalid({ additionalCaCertificates: ['hello'] })).toMatch(/'additionalCaCertificates\[0\]' is not PEM certificates only/);
+      expect(invalid({ additionalCaCertificates: [`${PEM}-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n`] })).toMatch(/contains a private key/);
+      const scope = newScope();
+      const pki = newHierarchy(scope);
+      expect(errorOf(() => newBundle({ additionalHierarchies: [pki] }, scope))).toMatch(/'additionalHierarchies' repeats a hierarchy \(pki, pki\)/);
+      const other = new PkiHierarchy(scope.chart, 'other', {
+        vault: scope.vault, name: 'other', root: { commonName: 'o' }, intermediates: [{ name: 'x', domains: ['x.internal'] }],
+        kubernetesAuthBackend: pki.kubernetesAuth, caPublicationNamespace: 'trust',
+      });
+      expect(errorOf(() => new TrustBundle(scope.chart, 'b2', { hierarchy: pki, additionalHierarchies: [other], namespaceLabels: { a: 'b' } })))
+        .toMatch(/publish their CA certificates into different namespaces \(cert-manager, trust\)/);
+    });
+  });
+});
