@@ -94,7 +94,11 @@ export class PkiAlerts extends Construct {
       spec: {
         // Lazy: tenants created after the alerts are included too.
         groups: Lazy.any({
-          produce: () => [this.tenantGroup(), this.certificateGroup(), this.caGroup(published.namespace, published.configMapName, published.allCasKey)],
+          produce: () => [
+            this.tenantGroup(),
+            this.certificateGroup(),
+            this.caGroup(published.namespace, published.configMapName, published.allCasKey),
+          ],
         }),
       },
     });

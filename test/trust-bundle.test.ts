@@ -46,12 +46,22 @@ describe('TrustBundle', () => {
     const scope = newScope();
     const old = newHierarchy(scope);
     const next = new PkiHierarchy(scope.chart, 'pki2027', {
-      vault: scope.vault, name: 'pki2027', root: { commonName: 'acme-root-ca-2027' },
-      intermediates: [{ name: 'services', domains: ['services.internal'] }], kubernetesAuthBackend: old.kubernetesAuth,
+      vault: scope.vault,
+      name: 'pki2027',
+      root: { commonName: 'acme-root-ca-2027' },
+      intermediates: [{ name: 'services', domains: ['services.internal'] }],
+      kubernetesAuthBackend: old.kubernetesAuth,
     });
     new TrustBundle(scope.chart, 'internal-ca', {
-      hierarchy: next, additionalHierarchies: [old], namespaceLabels: { 'inject-ca': 'true' },
-      includeIntermediates: true, additionalCaCertificates: [PEM], includeDefaultCAs: true, jksKey: 'truststore.jks', pkcs12Key: 'truststore.p12', key: 'ca.pem',
+      hierarchy: next,
+      additionalHierarchies: [old],
+      namespaceLabels: { 'inject-ca': 'true' },
+      includeIntermediates: true,
+      additionalCaCertificates: [PEM],
+      includeDefaultCAs: true,
+      jksKey: 'truststore.jks',
+      pkcs12Key: 'truststore.p12',
+      key: 'ca.pem',
     });
     const { manifests, terraform } = synthBoth(scope);
     const [bundle] = objects(manifests, 'Bundle');
@@ -96,8 +106,12 @@ describe('TrustBundle', () => {
       const pki = newHierarchy(scope);
       expect(errorOf(() => newBundle({ additionalHierarchies: [pki] }, scope))).toMatch(/'additionalHierarchies' repeats a hierarchy \(pki, pki\)/);
       const other = new PkiHierarchy(scope.chart, 'other', {
-        vault: scope.vault, name: 'other', root: { commonName: 'o' }, intermediates: [{ name: 'x', domains: ['x.internal'] }],
-        kubernetesAuthBackend: pki.kubernetesAuth, caPublicationNamespace: 'trust',
+        vault: scope.vault,
+        name: 'other',
+        root: { commonName: 'o' },
+        intermediates: [{ name: 'x', domains: ['x.internal'] }],
+        kubernetesAuthBackend: pki.kubernetesAuth,
+        caPublicationNamespace: 'trust',
       });
       expect(errorOf(() => new TrustBundle(scope.chart, 'b2', { hierarchy: pki, additionalHierarchies: [other], namespaceLabels: { a: 'b' } })))
         .toMatch(/publish their CA certificates into different namespaces \(cert-manager, trust\)/);

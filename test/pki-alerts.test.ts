@@ -1,0 +1,108 @@
+import { Duration } from 'cdk8s';
+import { PkiAlerts, PkiAlertsProps, TenantIssuer } from '../src';
+import { errorOf, newHierarchy, newScope, objects, synthBoth } from './util';
+
+function setup(props: Partial<PkiAlertsProps> = {}) {
+  const scope = newScope();
+  const pki = newHierarchy(scope);
+  new TenantIssuer(scope.chart, 'payments', {
+    intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'],
+  });
+  const alerts = new PkiAlerts(scope.chart, 'alerts', { hierarchy: pki, ...props });
+  // A tenant created after the alerts is still covered (the rule groups are computed at synth).
+  new TenantIssuer(scope.chart, 'auth', {
+    intermediate: pki.intermediate('services'), namespace: 'auth', domains: ['auth.services.internal'], maxDuration: Duration.hours(48),
+  });
+  const { manifests, terraform } = synthBoth(scope);
+  const [rule] = objects(manifests, 'PrometheusRule');
+  const rules = rule.spec.groups.flatMap((g: any) => g.rules);
+  return { pki, alerts, rule, rules, terraform };
+}
+
+const alertsNamed = (rules: any[], name: string) => rules.filter((r) => r.alert === name);
+
+describe('PkiAlerts', () => {
+  test('snapshot', () => {
+    expect(setup().rule).toMatchSnapshot();
+  });
+
+  test('a namespaced PrometheusRule the operator selects', () => {
+    const { rule } = setup({ namespace: 'observability', ruleLabels: { release: 'kps' } });
+    expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(rule.metadata).toMatchObject({ name: 'pki-pki-alerts', namespace: 'observability', labels: { release: 'kps' } });
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['vault-pki.pki.tenants', 'vault-pki.pki.certificates', 'vault-pki.pki.ca']);
+  });
+
+  test('one recording rule per tenant with its policy maximum, including tenants created later', () => {
+    const { rules } = setup();
+    expect(rules.filter((r: any) => r.record === PkiAlerts.TENANT_RECORD).map((r: any) => [r.labels.exported_namespace, r.expr])).toEqual([
+      ['payments', 'vector(86400)'],
+      ['auth', 'vector(172800)'],
+    ]);
+  });
+
+  test('H10: every required alert exists, with a summary and a runbook hint', () => {
+    const { rules } = setup();
+    for (const name of ['VaultPkiCertificateRenewalOverdue', 'VaultPkiCertificateExpiryImminent', 'VaultPkiCertificateNotReady',
+      'VaultPkiIssuerNotReady', 'VaultPkiCertificateLongerLivedThanPolicy', 'VaultPkiCaExpiring', 'VaultPkiCaExpiryUnmonitored']) {
+      expect([name, alertsNamed(rules, name).length > 0]).toEqual([name, true]);
+    }
+    for (const r of rules.filter((x: any) => x.alert)) {
+      expect(r.annotations.summary).toMatch(/\S/);
+      expect(r.annotations.runbook).toMatch(/\S/);
+      expect(['warning', 'critical']).toContain(r.labels.severity);
+    }
+  });
+
+  test('H10: certificate alerts are scaled by each certificate\'s own renewal window, not by fixed days', () => {
+    const { rules } = setup();
+    const certificateRules = ['VaultPkiCertificateRenewalOverdue', 'VaultPkiCertificateExpiryImminent'].map((n) => alertsNamed(rules, n)[0].expr);
+    for (const expr of certificateRules) {
+      expect(expr).toContain('0.25 * (certmanager_certificate_expiration_timestamp_seconds - certmanager_certificate_renewal_timestamp_seconds)');
+      expect(expr).not.toMatch(/\d{5,}/); // no absolute thresholds such as 3 days in seconds
+      expect(expr).toContain(`and on (exported_namespace, issuer_name) ${PkiAlerts.TENANT_RECORD}{hierarchy="pki"}`);
+    }
+  });
+
+  test('H10: longer-lived than policy compares notAfter - notBefore with the tenant maximum plus Vault\'s 30s back-dating', () => {
+    const { rules } = setup();
+    expect(alertsNamed(rules, 'VaultPkiCertificateLongerLivedThanPolicy')[0].expr).toBe(
+      '(certmanager_certificate_not_after_timestamp_seconds - certmanager_certificate_not_before_timestamp_seconds) '
+      + `> on (exported_namespace, issuer_name) group_left() (${PkiAlerts.TENANT_RECORD}{hierarchy="pki"} + 90)`);
+  });
+
+  test('H10: CA expiry well ahead of time, scaled to each CA\'s lifetime', () => {
+    const { rules } = setup();
+    const thresholds = alertsNamed(rules, 'VaultPkiCaExpiring').map((r: any) => [r.labels.ca, r.labels.severity, Number(/< (\d+)$/.exec(r.expr)![1]) / 86400]);
+    expect(thresholds).toEqual([
+      ['root', 'warning', 365], ['root', 'critical', 90],
+      ['services', 'warning', 91], ['services', 'critical', 36],
+      ['ingress', 'warning', 91], ['ingress', 'critical', 36],
+      ['mtls', 'warning', 91], ['mtls', 'critical', 36],
+    ]);
+    const root = alertsNamed(rules, 'VaultPkiCaExpiring')[0].expr;
+    expect(root).toContain('x509_cert_not_after{configmap_namespace="cert-manager", configmap_name="pki-ca-certificates", '
+      + 'configmap_key="ca-certificates.crt", subject_CN="acme-root-ca"}');
+    expect(alertsNamed(rules, 'VaultPkiCaExpiryUnmonitored')).toHaveLength(4);
+  });
+
+  test('the alerts make Terraform publish the CA certificates they watch', () => {
+    const { terraform } = setup();
+    expect(Object.keys(terraform.resource.kubernetes_config_map_v1)).toEqual(['pki_ca-certificates']);
+  });
+
+  test('the namespace label is configurable (honorLabels: true)', () => {
+    const { rules } = setup({ certificateNamespaceLabel: 'namespace' });
+    expect(rules[0].labels.namespace).toBe('payments');
+    expect(alertsNamed(rules, 'VaultPkiCertificateNotReady')[0].expr).toContain('max by (namespace, name, issuer_name)');
+  });
+
+  test('errors', () => {
+    const scope = newScope();
+    const pki = newHierarchy(scope);
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'a', { hierarchy: pki, namespace: 'Monitoring' })))
+      .toMatch(/PkiAlerts 'pki\/a': 'namespace' \(Monitoring\) is not a valid namespace name/);
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'b', { hierarchy: pki, certificateNamespaceLabel: 'exported-namespace' })))
+      .toMatch(/'certificateNamespaceLabel' \(exported-namespace\) is not a Prometheus label name/);
+  });
+});
