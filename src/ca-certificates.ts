@@ -59,10 +59,7 @@ export class PublishedCaCertificates extends Construct {
       metadata: {
         name: this.configMapName,
         namespace: this.namespace,
-        labels: {
-          'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY,
-          [PkiNames.HIERARCHY_LABEL]: props.hierarchyName,
-        },
+        labels: PkiNames.labels(props.hierarchyName),
       },
       data,
     });

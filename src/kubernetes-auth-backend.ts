@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Dns } from './dns';
 import { Problems } from './errors';
 import { PkiNames } from './names';
+import { Pem } from './pem';
 import { AuthBackend, KubernetesAuthBackendConfig } from './terraform';
 import { VaultPkiStack } from './vault-pki-stack';
 
@@ -54,11 +55,7 @@ export class KubernetesAuthBackend extends Construct {
     }
     problems.check(url !== undefined && url.protocol !== 'https:', () =>
       `'${prefix}kubernetesHost' (${host}) must use https; Vault sends service account tokens to it`);
-    const ca = props.kubernetesCaCertificate;
-    problems.check(ca !== undefined && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(ca), () =>
-      `'${prefix}kubernetesCaCertificate' is not a PEM certificate; pass the API server's CA certificate`);
-    problems.check(ca !== undefined && /PRIVATE KEY/.test(ca), () =>
-      `'${prefix}kubernetesCaCertificate' contains a private key; pass only the CA certificate`);
+    Pem.certificateProblems(`${prefix}kubernetesCaCertificate`, props.kubernetesCaCertificate).forEach((p) => problems.add(p));
     return problems.messages;
   }
 

@@ -23,6 +23,18 @@ export class PkiNames {
   /** Default key of the trust bundle in the ConfigMaps trust-manager writes. */
   public static readonly CA_BUNDLE_KEY = 'ca-bundle.crt';
 
+  /**
+   * The labels of every Kubernetes object the library emits: `app.kubernetes.io/managed-by`, and
+   * the hierarchy and Issuer the object belongs to when given.
+   */
+  public static labels(hierarchy?: string, issuerName?: string): { [key: string]: string } {
+    return {
+      'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY,
+      ...(hierarchy !== undefined ? { [PkiNames.HIERARCHY_LABEL]: hierarchy } : {}),
+      ...(issuerName !== undefined ? { [PkiNames.ISSUER_LABEL]: issuerName } : {}),
+    };
+  }
+
   /** Vault PKI mount of the root CA: `<hierarchy>-root`. */
   public static rootMountPath(hierarchy: string): string {
     return `${hierarchy}-root`;

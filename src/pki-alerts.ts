@@ -89,7 +89,7 @@ export class PkiAlerts extends Construct {
       metadata: {
         name: this.ruleName,
         namespace: this.namespace,
-        labels: { ...props.ruleLabels, 'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY, [PkiNames.HIERARCHY_LABEL]: props.hierarchy.name },
+        labels: { ...props.ruleLabels, ...PkiNames.labels(props.hierarchy.name) },
       },
       spec: {
         // Lazy: tenants created after the alerts are included too.

@@ -132,10 +132,7 @@ export class ShortLivedCertificate extends Construct {
       : [];
     this.validate(props, requested, dnsNames, ipAddresses);
 
-    const labels = {
-      'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY,
-      [PkiNames.ISSUER_LABEL]: issuer.issuerName,
-    };
+    const labels = PkiNames.labels(issuer.intermediate.hierarchyName, issuer.issuerName);
     const key = issuer.keyAlgorithm;
     new Certificate(this, 'certificate', {
       metadata: { name: this.certificateName, namespace: this.namespace, labels },

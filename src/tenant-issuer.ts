@@ -212,11 +212,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     this.signPath = vault.signPath;
     this.policyName = vault.policyName;
 
-    const labels = {
-      'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY,
-      [PkiNames.HIERARCHY_LABEL]: intermediate.hierarchyName,
-      [PkiNames.ISSUER_LABEL]: this.issuerName,
-    };
+    const labels = PkiNames.labels(intermediate.hierarchyName, this.issuerName);
     const metadata = (name: string) => ({ name, namespace: this.namespace, labels });
 
     new KubeServiceAccount(this, 'service-account', {

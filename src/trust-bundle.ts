@@ -5,6 +5,7 @@ import { Dns } from './dns';
 import { Problems } from './errors';
 import { Bundle, BundleSpecSources } from './imports/trust-manager-trust.cert-manager.io';
 import { PkiNames } from './names';
+import { Pem } from './pem';
 import { PkiHierarchy } from './pki-hierarchy';
 import { mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
@@ -111,7 +112,7 @@ export class TrustBundle extends Construct {
     new ClusterBundle(this, 'bundle', {
       metadata: {
         name: this.bundleName,
-        labels: { 'app.kubernetes.io/managed-by': PkiNames.MANAGED_BY, [PkiNames.HIERARCHY_LABEL]: props.hierarchy.name },
+        labels: PkiNames.labels(props.hierarchy.name),
       },
       spec: {
         sources,
@@ -170,11 +171,8 @@ export class TrustBundle extends Construct {
     problems.check(namespaces.size > 1, () =>
       `the hierarchies publish their CA certificates into different namespaces (${[...namespaces].join(', ')}); ` +
       "trust-manager reads sources from its one trust namespace: give every hierarchy the same 'caPublicationNamespace'");
-    (props.additionalCaCertificates ?? []).forEach((pem, i) => {
-      problems.check(!/^\s*(-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\s*)+$/.test(pem), () =>
-        `'additionalCaCertificates[${i}]' is not PEM certificates only; pass the CA certificate's PEM text`);
-      problems.check(/PRIVATE KEY/.test(pem), () => `'additionalCaCertificates[${i}]' contains a private key; never put key material in a bundle`);
-    });
+    (props.additionalCaCertificates ?? []).forEach((pem, i) =>
+      Pem.certificateProblems(`additionalCaCertificates[${i}]`, pem).forEach((p) => problems.add(p)));
     problems.throwIfAny(this, 'TrustBundle');
   }
 }

@@ -1,3 +1,5 @@
+import { Pem } from './pem';
+
 /**
  * How cert-manager verifies Vault's TLS certificate when it calls Vault (the Issuer's
  * `spec.vault.caBundle` / `caBundleSecretRef`). Verification is never switched off.
@@ -49,13 +51,7 @@ export class VaultServerCa {
 
   /** @internal */
   public _problems(prop: string): string[] {
-    const problems: string[] = [];
-    if (this.pem !== undefined && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(this.pem)) {
-      problems.push(`'${prop}' is not a PEM certificate; pass the PEM text of the CA that signed Vault's TLS certificate`);
-    }
-    if (this.pem !== undefined && /PRIVATE KEY/.test(this.pem)) {
-      problems.push(`'${prop}' contains a private key; pass only the CA certificate, never key material`);
-    }
+    const problems = Pem.certificateProblems(prop, this.pem);
     if (this.secretName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(this.secretName)) {
       problems.push(`'${prop}' Secret name (${this.secretName}) is not a valid Kubernetes name (RFC 1123 subdomain)`);
     }

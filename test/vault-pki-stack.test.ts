@@ -1,0 +1,60 @@
+import { Testing as TfTesting } from 'cdktf';
+import { PkiHierarchy, TenantIssuer, VaultPkiStack, VaultPkiStackProps, VaultServerCa } from '../src';
+import { errorOf, newHierarchy, newScope, objects, resource, synthBoth } from './util';
+
+const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n';
+const stack = (props: Partial<VaultPkiStackProps>) => new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200', ...props });
+
+describe('VaultPkiStack', () => {
+  test('the Vault provider with the address, no credentials, a relative local state path', () => {
+    const tf = JSON.parse(TfTesting.synth(stack({}), true));
+    expect(tf.provider.vault).toEqual([{ address: 'https://vault.internal:8200' }]);
+    expect(tf.terraform.backend).toEqual({ local: { path: 'terraform.vault.tfstate' } });
+    expect(JSON.stringify(tf)).not.toMatch(/token|password|secret_id/i);
+  });
+
+  test('Vault Enterprise namespace: provider, issuing URLs and Issuers all carry it', () => {
+    const scope = newScope({ vaultNamespace: 'admin/pki' });
+    const pki = newHierarchy(scope);
+    new TenantIssuer(scope.chart, 't', { intermediate: pki.intermediate('services'), namespace: 't', domains: ['t.services.internal'] });
+    const { manifests, terraform } = synthBoth(scope);
+    expect(terraform.provider.vault).toEqual([{ address: 'https://vault.internal:8200', namespace: 'admin/pki' }]);
+    expect(resource(terraform, 'vault_pki_secret_backend_config_urls', (u) => u.issuing_certificates[0].includes('pki-root')).issuing_certificates)
+      .toEqual(['https://vault.internal:8200/v1/admin/pki/pki-root/ca']);
+    expect(objects(manifests, 'Issuer')[0].spec.vault.namespace).toBe('admin/pki');
+  });
+
+  test('how cert-manager verifies Vault: system trust, inline PEM, or a Secret', () => {
+    const issuerVault = (serverCa: VaultServerCa) => {
+      const scope = newScope({ serverCa });
+      const pki: PkiHierarchy = newHierarchy(scope);
+      new TenantIssuer(scope.chart, 't', { intermediate: pki.intermediate('services'), namespace: 't', domains: ['t.services.internal'] });
+      return objects(synthBoth(scope).manifests, 'Issuer')[0].spec.vault;
+    };
+    const system = issuerVault(VaultServerCa.systemTrust());
+    expect([system.caBundle, system.caBundleSecretRef]).toEqual([undefined, undefined]);
+    expect(Buffer.from(issuerVault(VaultServerCa.fromPem(CA)).caBundle, 'base64').toString()).toBe(CA);
+    expect(issuerVault(VaultServerCa.fromSecret('vault-ca')).caBundleSecretRef).toEqual({ name: 'vault-ca', key: 'ca.crt' });
+  });
+
+  test('localBackend: false leaves the backend to the user', () => {
+    const s = stack({ localBackend: false });
+    expect(JSON.parse(TfTesting.synth(s)).terraform.backend).toBeUndefined();
+  });
+
+  test('errors', () => {
+    expect(errorOf(() => stack({ address: 'http://vault:8200' })))
+      .toMatch(/VaultPkiStack 'vault': 'address' \(http:\/\/vault:8200\) must use https: cert-manager sends service account tokens and CSRs to it/);
+    expect(() => stack({ address: 'http://127.0.0.1:8200', allowInsecureHttp: true })).not.toThrow();
+    expect(errorOf(() => stack({ address: 'vault:8200' }))).toMatch(/must use https|is not a URL/);
+    expect(errorOf(() => stack({ address: 'not a url' }))).toMatch(/'address' \(not a url\) is not a URL/);
+    expect(errorOf(() => stack({ address: 'https://vault:8200/v1' }))).toMatch(/must be Vault's base address without a path; drop '\/v1'/);
+    expect(errorOf(() => stack({ vaultNamespace: 'bad ns' }))).toMatch(/'vaultNamespace' \(bad ns\) is not a Vault namespace path/);
+    expect(errorOf(() => stack({ serverCa: VaultServerCa.fromPem('nope') }))).toMatch(/'serverCa' is not PEM certificates only/);
+    expect(errorOf(() => stack({ serverCa: VaultServerCa.fromPem(`${CA}-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----`) })))
+      .toMatch(/'serverCa' contains a private key/);
+    expect(errorOf(() => stack({ serverCa: VaultServerCa.fromSecret('Vault_CA') }))).toMatch(/'serverCa' Secret name \(Vault_CA\) is not a valid Kubernetes name/);
+    expect(errorOf(() => newHierarchy(newScope(), { kubernetesAuth: { kubernetesCaCertificate: 'x' } })))
+      .toMatch(/'kubernetesAuth.kubernetesCaCertificate' is not PEM certificates only/);
+  });
+});
