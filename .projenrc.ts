@@ -46,6 +46,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.10.0',
     'ajv@^8.17.0',
     'yaml@^2.8.0',
+    // CEL and RE2 (Go regex syntax) for strict CRD validation (x-kubernetes-validations, patterns).
+    '@bufbuild/cel@0.6.1',
+    '@bufbuild/re2@0.6.1',
     '@types/node@^20',
   ],
 

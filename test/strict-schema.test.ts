@@ -19,6 +19,7 @@ function widgetCrd(kind: string, scope: 'Namespaced' | 'Cluster'): Json {
       size: { type: 'integer', format: 'int32', minimum: 1 },
       port: { 'x-kubernetes-int-or-string': true, 'anyOf': [{ type: 'integer' }, { type: 'string' }] },
       mode: { type: 'string', enum: ['fast', 'slow'] },
+      note: { type: 'string', nullable: true },
       ref: { type: 'object', properties: { name: { type: 'string', pattern: '^(?i)[a-z]+$' } } },
       config: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true },
       empty: { type: 'object' },
@@ -28,6 +29,7 @@ function widgetCrd(kind: string, scope: 'Namespaced' | 'Cluster'): Json {
         'x-kubernetes-validations': [{ rule: 'has(self.a) != has(self.b)', message: 'exactly one of a or b' }],
       },
       url: { 'type': 'string', 'x-kubernetes-validations': [{ rule: 'isURL(self)' }] },
+      tags: { 'type': 'array', 'x-kubernetes-list-type': 'set', 'items': { type: 'string' } },
       ports: {
         'type': 'array',
         'x-kubernetes-list-type': 'map',
@@ -36,7 +38,8 @@ function widgetCrd(kind: string, scope: 'Namespaced' | 'Cluster'): Json {
       },
     },
   };
-  const schema = { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec } };
+  const metadata = { type: 'object', properties: { name: { type: 'string', maxLength: 20 } } };
+  const schema = { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata, spec } };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -65,7 +68,8 @@ function issues(object: unknown): Issue[] {
 
 describe('CRD schemas', () => {
   test('a valid object passes', () => {
-    const result = validateObject(registry, widget({ mode: 'fast', ref: { name: 'abc' }, source: { a: 'x' }, ports: [{ name: 'a' }, { name: 'b' }] }));
+    const spec = { mode: 'fast', ref: { name: 'abc' }, source: { a: 'x' }, ports: [{ name: 'a' }, { name: 'b' }], tags: ['a'] };
+    const result = validateObject(registry, widget(spec));
     expect(result).toEqual({ source: 'crd', issues: [], notes: [], cel: { evaluated: 1, notEvaluated: 0 } });
   });
 
@@ -101,22 +105,35 @@ describe('CRD schemas', () => {
     expect(issues(widget({ port: true }))).toEqual([{ path: '.spec.port', problem: 'must be integer,string (got true)' }]);
   });
 
+  test('nullable allows null only where it is set', () => {
+    expect(issues(widget({ note: null }))).toEqual([]);
+    expect(issues(widget({ ref: { name: null } }))).toEqual([{ path: '.spec.ref.name', problem: 'must be string (got null)' }]);
+  });
+
   test('x-kubernetes-preserve-unknown-fields keeps unknown fields, only where it is set', () => {
     expect(issues(widget({ config: { anything: { deep: [1, 'two'] } } }))).toEqual([]);
     expect(issues(widget({ config: {}, source: { a: 'x', c: 'y' } }))).toEqual([{ path: '.spec.source.c', problem: 'unknown field' }]);
   });
 
-  test('list-type map entries must be unique by their keys', () => {
-    expect(issues(widget({ ports: [{ name: 'a' }, { name: 'b', number: 1 }, { name: 'a', number: 2 }] }))).toEqual([
+  test('list-type set items and list-type map keys must be unique', () => {
+    expect(issues(widget({ tags: ['a', 'b'], ports: [{ name: 'a' }, { name: 'b', number: 1 }] }))).toEqual([]);
+    expect(issues(widget({ tags: ['a', 'b', 'a'], ports: [{ name: 'a' }, { name: 'b', number: 1 }, { name: 'a', number: 2 }] }))).toEqual([
       { path: '.spec.ports[2]', problem: 'duplicate entry for list-map keys (name)' },
+      { path: '.spec.tags', problem: 'must NOT have duplicate items (items ## 2 and 0 are identical)' },
     ]);
   });
 
   test('an unknown kind, an undefined version and an unserved version are findings', () => {
     expect(issues({ ...widget(), kind: 'Gadget' })).toEqual([{ path: '.', problem: 'no schema for example.com/v1 Gadget' }]);
-    expect(issues({ ...widget(), apiVersion: 'example.com/v2' })).toEqual([{ path: '.', problem: 'no schema for example.com/v2 Widget (defined: example.com/v1, example.com/v1beta1)' }]);
-    expect(issues({ ...widget(), apiVersion: 'example.com/v1beta1' })).toEqual([{ path: '.apiVersion', problem: 'example.com/v1beta1 Widget is not served by its CRD' }]);
-    expect(issues({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns' } })).toEqual([{ path: '.', problem: 'no schema for apps/v1 Deployment' }]);
+    expect(issues({ ...widget(), apiVersion: 'example.com/v2' })).toEqual([
+      { path: '.', problem: 'no schema for example.com/v2 Widget (defined: example.com/v1, example.com/v1beta1)' },
+    ]);
+    expect(issues({ ...widget(), apiVersion: 'example.com/v1beta1' })).toEqual([
+      { path: '.apiVersion', problem: 'example.com/v1beta1 Widget is not served by its CRD' },
+    ]);
+    expect(issues({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns' } })).toEqual([
+      { path: '.', problem: 'no schema for apps/v1 Deployment' },
+    ]);
   });
 });
 
@@ -125,12 +142,15 @@ describe('ObjectMeta', () => {
     const { namespace, ...noNamespace } = widget().metadata as Json;
     expect(namespace).toBe('ns');
     expect(issues({ ...widget(), metadata: noNamespace })).toEqual([{ path: '.metadata.namespace', problem: 'required for a namespaced kind' }]);
-    expect(issues({ ...widget(), kind: 'ClusterWidget' })).toEqual([{ path: '.metadata.namespace', problem: 'must not be set for a cluster-scoped kind' }]);
+    expect(issues({ ...widget(), kind: 'ClusterWidget' })).toEqual([
+      { path: '.metadata.namespace', problem: 'must not be set for a cluster-scoped kind' },
+    ]);
     expect(issues({ ...widget(), kind: 'ClusterWidget', metadata: noNamespace })).toEqual([]);
   });
 
-  test('name, namespace, labels, annotations and unknown metadata fields are checked', () => {
-    const metadata = { name: 'Bad_Name', namespace: 'a.b', labels: { 'example.com/ok': 'v', '-bad': 'x y' }, annotations: { 'a/b/c': '' }, nmespace: 'x' };
+  test('name, namespace, labels, annotations, unknown fields and the CRD\'s own metadata constraints are checked', () => {
+    const labels = { 'example.com/ok': 'v', '-bad': 'x y' };
+    const metadata = { name: 'Bad_Name', namespace: 'a.b', labels, annotations: { 'a/b/c': '' }, nmespace: 'x' };
     expect(issues(widget({}, metadata)).map((i) => i.path)).toEqual([
       '.metadata.annotations["a/b/c"]',
       '.metadata.labels["-bad"]',
@@ -139,6 +159,7 @@ describe('ObjectMeta', () => {
       '.metadata.namespace',
       '.metadata.nmespace',
     ]);
+    expect(issues(widget({}, { name: 'a'.repeat(21) }))).toEqual([{ path: '.metadata.name', problem: 'must NOT have more than 20 characters' }]);
     const { name, ...noName } = widget().metadata as Json;
     expect(name).toBe('w');
     expect(issues({ ...widget(), metadata: noName })).toEqual([{ path: '.metadata.name', problem: 'required field missing' }]);
@@ -182,7 +203,8 @@ describe('core kinds', () => {
   });
 
   test('unknown fields and API-server rules are enforced', () => {
-    const bad = { ...binding, roleRef: { kind: 'Rol', name: 'r' }, subjects: [{ kind: 'ServiceAccount', name: 'sa', apiGroup: 'rbac.authorization.k8s.io', nmespace: 'x' }] };
+    const subjects = [{ kind: 'ServiceAccount', name: 'sa', apiGroup: 'rbac.authorization.k8s.io', nmespace: 'x' }];
+    const bad = { ...binding, roleRef: { kind: 'Rol', name: 'r' }, subjects };
     expect(issues(bad)).toEqual([
       { path: '.roleRef.kind', problem: 'unsupported value "Rol": must be one of "Role", "ClusterRole"' },
       { path: '.subjects[0].apiGroup', problem: 'unsupported value "rbac.authorization.k8s.io": must be ""' },
@@ -190,6 +212,23 @@ describe('core kinds', () => {
     ]);
     expect(issues({ ...binding, kind: 'ClusterRoleBinding', metadata: { name: 'b' } })).toEqual([
       { path: '.roleRef.kind', problem: 'unsupported value "Role": must be one of "ClusterRole"' },
+    ]);
+  });
+
+  test('Role and ClusterRole rules follow ValidatePolicyRule', () => {
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'ns' } };
+    const resourceRule = { apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: ['sa'], verbs: ['create'] };
+    expect(issues({ ...role, rules: [resourceRule] })).toEqual([]);
+    expect(issues({ ...role, rules: [{ verbs: [], nonResourceURLs: ['/healthz'] }] })).toEqual([
+      { path: '.rules[0].apiGroups', problem: 'required field missing' },
+      { path: '.rules[0].nonResourceURLs', problem: 'must NOT have more than 0 items' },
+      { path: '.rules[0].resources', problem: 'required field missing' },
+      { path: '.rules[0].verbs', problem: 'must NOT have fewer than 1 items' },
+    ]);
+    const clusterRole = { ...role, kind: 'ClusterRole', metadata: { name: 'system:r' } };
+    expect(issues({ ...clusterRole, rules: [resourceRule, { verbs: ['get'], nonResourceURLs: ['/healthz'] }] })).toEqual([]);
+    expect(issues({ ...clusterRole, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'], resources: ['pods'] }] })).toEqual([
+      { path: '.rules[0].resources', problem: 'must NOT have more than 0 items' },
     ]);
   });
 
@@ -225,7 +264,8 @@ describe('YAML and reports', () => {
       'a.yaml: Widget ns/w: .spec.bogus: unknown field',
       'b.yaml: document 1: .: YAML: broken',
       'b.yaml: Thing ns/w: .: no schema for v9 Thing',
-      'validated 3 objects (2 against CRD schemas, 0 core kinds, 1 without schema) in 2 files: 4 findings; 0 CEL rules evaluated, 0 CEL rules not evaluated',
+      'validated 3 objects (2 against CRD schemas, 0 core kinds, 1 without schema) in 2 files: 4 findings; '
+        + '0 CEL rules evaluated, 0 CEL rules not evaluated',
     ]);
   });
 });
