@@ -126,37 +126,48 @@ export class PkiAlerts extends Construct {
 
   private certificateGroup(): PrometheusRuleSpecGroups {
     const ns = this.certificateNamespaceLabel;
-    const ours = `on (${ns}, issuer_name) ${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}`;
+    const tenants = `${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}`;
+    const ours = `on (${ns}, issuer_name) ${tenants}`;
+    // Namespaced Issuers only (cert-manager leaves kind/group out when the Certificate does), and
+    // one series per Certificate: without the scrape target's labels, a cert-manager restart
+    // neither resets `for` nor duplicates alerts, and `namespace` does not route to cert-manager's owners.
+    const issuerKind = 'issuer_kind=~"|Issuer", issuer_group=~"|cert-manager.io"';
+    const perCertificate = (expr: string) => `max by (${ns}, name, issuer_name) (${expr})`;
     const issued = 'certmanager_certificate_renewal_timestamp_seconds > 0 and certmanager_certificate_expiration_timestamp_seconds > 0';
     const window = '(certmanager_certificate_expiration_timestamp_seconds - certmanager_certificate_renewal_timestamp_seconds)';
     const who = `{{ $labels.${ns} }}/{{ $labels.name }}`;
     const rules: PrometheusRuleSpecGroupsRules[] = [
       alert('VaultPkiCertificateRenewalOverdue', 'warning', '5m',
-        `(time() - certmanager_certificate_renewal_timestamp_seconds > 0.25 * ${window}) and (${issued}) and ${ours}`,
+        perCertificate(`(time() - certmanager_certificate_renewal_timestamp_seconds{${issuerKind}} > 0.25 * ${window}) and (${issued}) and ${ours}`),
         `Certificate ${who} was due for renewal and has not been renewed`,
         'It is past its renewal time by more than a quarter of its renewal window. Check `kubectl describe certificate` and the latest CertificateRequest: ' +
         'denied by approver-policy (policy, RBAC `use`), Vault errors (role, policy, Kubernetes auth audience), or cert-manager cannot reach Vault.'),
       alert('VaultPkiCertificateExpiryImminent', 'critical', '0m',
-        `(certmanager_certificate_expiration_timestamp_seconds - time() < 0.25 * ${window}) and (${issued}) and ${ours}`,
+        perCertificate(`(certmanager_certificate_expiration_timestamp_seconds{${issuerKind}} - time() < 0.25 * ${window}) and (${issued}) and ${ours}`),
         `Certificate ${who} expires in less than a quarter of its renewal window`,
         'Renewal has failed for most of the renewal window; the workload loses TLS at expiry. Fix issuance now (see VaultPkiCertificateRenewalOverdue), ' +
         'then `cmctl renew` the certificate.'),
       alert('VaultPkiCertificateNotReady', 'warning', '15m',
-        `max by (${ns}, name, issuer_name) (certmanager_certificate_ready_status{condition!="True"} == 1) and ${ours}`,
+        perCertificate(`certmanager_certificate_ready_status{condition!="True", ${issuerKind}} == 1`) + ` and ${ours}`,
         `Certificate ${who} is not Ready`,
         'Read the Ready condition with `kubectl describe certificate`; then the CertificateRequest (approved? signed?) and the Issuer status.'),
       alert('VaultPkiCertificateLongerLivedThanPolicy', 'critical', '0m',
-        '(certmanager_certificate_not_after_timestamp_seconds - certmanager_certificate_not_before_timestamp_seconds) ' +
-        `> on (${ns}, issuer_name) group_left() (${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"} + ${Durations.seconds(PkiAlerts.LIFETIME_TOLERANCE)})`,
+        perCertificate(`(certmanager_certificate_not_after_timestamp_seconds{${issuerKind}} - certmanager_certificate_not_before_timestamp_seconds) ` +
+          `> on (${ns}, issuer_name) group_left() (${tenants} + ${Durations.seconds(PkiAlerts.LIFETIME_TOLERANCE)})`),
         `Certificate ${who} lives longer than its tenant's policy allows`,
         'A certificate outlives the maximum the Vault role and approver-policy allow: a policy or role was changed by hand, or a request bypassed approval. ' +
         'Compare the Vault role max_ttl and the CertificateRequestPolicy maxDuration with the Terraform; revoke the certificate if it was not expected.'),
       alert('VaultPkiIssuerNotReady', 'critical', '10m',
         `max by (${ns}, name) (certmanager_issuer_ready_status{condition!="True"} == 1) ` +
-        `and on (${ns}, name) label_replace(${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}, "name", "$1", "issuer_name", "(.+)")`,
+        `and on (${ns}, name) label_replace(${tenants}, "name", "$1", "issuer_name", "(.+)")`,
         `Issuer {{ $labels.${ns} }}/{{ $labels.name }} is not Ready: its certificates cannot renew`,
         'Check `kubectl describe issuer`: Vault reachable and its TLS CA trusted, the Kubernetes auth role and audience `vault://<ns>/<issuer>` ' +
         'match (run the library ConsistencyCheck), cert-manager may create tokens for the issuer service account.'),
+      alert('VaultPkiCertificateLifetimeUnmonitored', 'warning', '1h',
+        `(count(certmanager_certificate_expiration_timestamp_seconds and ${ours}) > 0) ` +
+        'unless on () (count(certmanager_certificate_not_after_timestamp_seconds) > 0)',
+        'cert-manager exports no notAfter/notBefore metrics: VaultPkiCertificateLongerLivedThanPolicy cannot fire',
+        'certmanager_certificate_not_after_timestamp_seconds and ..._not_before_... exist from cert-manager 1.18: upgrade cert-manager.'),
     ];
     return { name: `${this.prefix}.certificates`, rules };
   }

@@ -44,7 +44,8 @@ describe('PkiAlerts', () => {
   test('H10: every required alert exists, with a summary and a runbook hint', () => {
     const { rules } = setup();
     for (const name of ['VaultPkiCertificateRenewalOverdue', 'VaultPkiCertificateExpiryImminent', 'VaultPkiCertificateNotReady',
-      'VaultPkiIssuerNotReady', 'VaultPkiCertificateLongerLivedThanPolicy', 'VaultPkiCaExpiring', 'VaultPkiCaExpiryUnmonitored']) {
+      'VaultPkiIssuerNotReady', 'VaultPkiCertificateLongerLivedThanPolicy', 'VaultPkiCertificateLifetimeUnmonitored',
+      'VaultPkiCaExpiring', 'VaultPkiCaExpiryUnmonitored']) {
       expect([name, alertsNamed(rules, name).length > 0]).toEqual([name, true]);
     }
     for (const r of rules.filter((x: any) => x.alert)) {
@@ -66,9 +67,20 @@ describe('PkiAlerts', () => {
 
   test('H10: longer-lived than policy compares notAfter - notBefore with the tenant maximum plus Vault\'s 30s back-dating', () => {
     const { rules } = setup();
-    expect(alertsNamed(rules, 'VaultPkiCertificateLongerLivedThanPolicy')[0].expr).toBe(
-      '(certmanager_certificate_not_after_timestamp_seconds - certmanager_certificate_not_before_timestamp_seconds) '
-      + `> on (exported_namespace, issuer_name) group_left() (${PkiAlerts.TENANT_RECORD}{hierarchy="pki"} + 90)`);
+    expect(alertsNamed(rules, 'VaultPkiCertificateLongerLivedThanPolicy')[0].expr).toBe('max by (exported_namespace, name, issuer_name) ('
+      + '(certmanager_certificate_not_after_timestamp_seconds{issuer_kind=~"|Issuer", issuer_group=~"|cert-manager.io"} '
+      + '- certmanager_certificate_not_before_timestamp_seconds) '
+      + `> on (exported_namespace, issuer_name) group_left() (${PkiAlerts.TENANT_RECORD}{hierarchy="pki"} + 90))`);
+  });
+
+  test('certificate alerts concern namespaced Issuers only and carry one series per Certificate (no scrape target labels)', () => {
+    const { rules } = setup();
+    for (const name of ['VaultPkiCertificateRenewalOverdue', 'VaultPkiCertificateExpiryImminent', 'VaultPkiCertificateNotReady',
+      'VaultPkiCertificateLongerLivedThanPolicy']) {
+      const expr = alertsNamed(rules, name)[0].expr;
+      expect([name, expr.startsWith('max by (exported_namespace, name, issuer_name) (')]).toEqual([name, true]);
+      expect([name, expr.includes('issuer_kind=~"|Issuer", issuer_group=~"|cert-manager.io"')]).toEqual([name, true]);
+    }
   });
 
   test('H10: CA expiry well ahead of time, scaled to each CA\'s lifetime', () => {

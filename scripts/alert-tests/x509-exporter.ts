@@ -1,0 +1,76 @@
+// x509-certificate-exporter (v4) series for the CA certificates Terraform publishes, with the selectors read from the
+// synthesized rules (so a test fails when the rules watch something else than the ConfigMap, key and common names below).
+import { DAY, Labels } from './notation';
+import { ExpectedAlert, RuleBook, selectorLabels } from './rule-book';
+import { Series } from './scenario';
+
+/** The reference scenario's CAs: the `ca` label of their alerts, common name and issuer. */
+export const REFERENCE_CAS = [
+  { ca: 'root', commonName: 'acme-root-ca', issuerCommonName: 'acme-root-ca' },
+  { ca: 'services', commonName: 'services intermediate CA', issuerCommonName: 'acme-root-ca' },
+  { ca: 'ingress', commonName: 'ingress intermediate CA', issuerCommonName: 'acme-root-ca' },
+  { ca: 'mtls', commonName: 'mtls intermediate CA', issuerCommonName: 'acme-root-ca' },
+] as const;
+export type CaName = typeof REFERENCE_CAS[number]['ca'];
+
+/** Where Terraform publishes the CA certificates (PkiHierarchy.publishCaCertificates()). */
+const PUBLISHED = { configmap_namespace: 'cert-manager', configmap_name: 'pki-ca-certificates', configmap_key: 'ca-certificates.crt' };
+const SCRAPE: Labels = { namespace: 'monitoring', job: 'x509-certificate-exporter', instance: '10.244.2.9:9793' };
+
+export class CaCertificates {
+  private readonly selectors = new Map<CaName, Labels>();
+  private readonly serials = new Map<CaName, string>();
+
+  constructor(private readonly book: RuleBook) {
+    REFERENCE_CAS.forEach((ca, i) => {
+      const rules = ['warning', 'critical'].map((severity) => book.rule('VaultPkiCaExpiring', { ca: ca.ca, severity }))
+        .concat(book.rule('VaultPkiCaExpiryUnmonitored', { ca: ca.ca }));
+      const labels = selectorLabels(rules[0].expr, 'x509_cert_not_after');
+      for (const rule of rules) {
+        const other = selectorLabels(rule.expr, 'x509_cert_not_after');
+        if (JSON.stringify(other) !== JSON.stringify(labels)) throw new Error(`CA ${ca.ca}: rules select different series: ${rule.expr}`);
+      }
+      const expected = { ...PUBLISHED, subject_CN: ca.commonName };
+      if (JSON.stringify(sorted(labels)) !== JSON.stringify(sorted(expected))) {
+        throw new Error(`CA ${ca.ca}: rules select ${JSON.stringify(labels)}, expected the published CA ${JSON.stringify(expected)}`);
+      }
+      this.selectors.set(ca.ca, labels);
+      this.serials.set(ca.ca, `${4096 + i * 7919}`);
+    });
+  }
+
+  /** The exporter's labels for CA `ca` in the published ConfigMap (or in another ConfigMap/key via `where`). */
+  public labels(ca: CaName, where: Partial<typeof PUBLISHED> = {}): Labels {
+    const info = REFERENCE_CAS.find((c) => c.ca === ca)!;
+    return { ...this.selector(ca), ...where, issuer_CN: info.issuerCommonName, serial_number: this.serials.get(ca)!, ...SCRAPE };
+  }
+
+  /** The selector's equality matchers: the labels of `absent(...)`. */
+  public selector(ca: CaName): Labels {
+    return this.selectors.get(ca)!;
+  }
+
+  /** `x509_cert_not_after` of CA `ca`, expiring `days` after the test starts; present while `present(t)`. */
+  public series(ca: CaName, days: number, present: (t: number) => boolean = () => true, where: Partial<typeof PUBLISHED> = {}): Series {
+    return { metric: 'x509_cert_not_after', labels: this.labels(ca, where), value: (t) => (present(t) ? days * DAY : undefined) };
+  }
+
+  /** All four CAs comfortably far from expiry (root 9 years, intermediates 300 days). */
+  public healthy(): Series[] {
+    return REFERENCE_CAS.map((ca) => this.series(ca.ca, ca.ca === 'root' ? 9 * 365 : 300));
+  }
+
+  /** The alert `VaultPkiCaExpiring` of `severity` for CA `ca`. */
+  public expiring(ca: CaName, severity: 'warning' | 'critical'): ExpectedAlert {
+    return this.book.alert('VaultPkiCaExpiring', this.labels(ca), { ca, severity });
+  }
+
+  /** The alert `VaultPkiCaExpiryUnmonitored` for CA `ca`. */
+  public unmonitored(ca: CaName): ExpectedAlert {
+    return this.book.alert('VaultPkiCaExpiryUnmonitored', this.selector(ca), { ca });
+  }
+}
+
+function sorted(labels: Labels): [string, string][] {
+  return Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+}

@@ -1,0 +1,95 @@
+// `npm run test:alerts`: proves the synthesized PrometheusRule with Prometheus's own tools. Synthesizes the reference
+// scenario in memory, writes the PrometheusRule's groups as a rule file, checks it (`promtool check rules`) and unit-tests
+// it (`promtool test rules`) against synthetic cert-manager and x509-certificate-exporter series (scripts/alert-tests).
+//
+// Options: --keep keeps the temporary directory (rules.yaml, tests.yaml) even when everything passes.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { Testing as TerraformTesting } from 'cdktf';
+import { stringify } from 'yaml';
+import { caScenarios } from './alert-tests/ca-scenarios';
+import { certificateScenarios } from './alert-tests/certificate-scenarios';
+import { duration } from './alert-tests/notation';
+import { RuleBook, RuleGroup } from './alert-tests/rule-book';
+import { compile, EVALUATION_INTERVAL, Tally } from './alert-tests/scenario';
+import { CaCertificates } from './alert-tests/x509-exporter';
+import { buildReferenceScenario } from '../examples/reference/scenario';
+
+const PROMTOOL = 'promtool';
+
+function main(argv: string[]): number {
+  const keep = argv.includes('--keep');
+  const unknown = argv.filter((arg) => arg !== '--keep');
+  if (unknown.length) {
+    console.error(`test:alerts: unknown argument(s) ${unknown.join(' ')}; the only option is --keep`);
+    return 2;
+  }
+
+  const version = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' });
+  if (version.error) {
+    console.error(`test:alerts: cannot run '${PROMTOOL}' (${(version.error as NodeJS.ErrnoException).code ?? version.error.message}): ` +
+      'it must be on PATH. Install it with the Prometheus release tarball or the Debian/Ubuntu package `prometheus`.');
+    return 2;
+  }
+  console.log(`== ${(version.stdout || version.stderr).split('\n')[0]}`);
+
+  const book = new RuleBook(synthesizeRuleGroups());
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-pki-alerts-'));
+  const rulesFile = path.join(dir, 'rules.yaml');
+  fs.writeFileSync(rulesFile, stringify({ groups: book.groups }, { lineWidth: 0 }));
+
+  console.log(`== promtool check rules (${book.ruleCount} rules in ${book.groups.length} groups)`);
+  if (!run(['check', 'rules', '--lint=all', '--lint-fatal', rulesFile])) return fail(dir);
+
+  const tally: Tally = { groups: 0, evalTimes: 0, alertAssertions: 0, firingAlerts: 0, exprAssertions: 0 };
+  const cas = new CaCertificates(book);
+  const tests = [...certificateScenarios(book, cas), ...caScenarios(cas)].map((scenario) => compile(scenario, book, tally));
+  const testsFile = path.join(dir, 'tests.yaml');
+  fs.writeFileSync(testsFile, stringify({
+    rule_files: [path.basename(rulesFile)],
+    evaluation_interval: duration(EVALUATION_INTERVAL),
+    // Recording rules (the tenants) before the alerts that join on them, as Prometheus converges to anyway.
+    group_eval_order: book.groups.map((group) => group.name),
+    tests,
+  }, { lineWidth: 0 }));
+
+  console.log(`== promtool test rules (${tests.length} test groups)`);
+  if (!run(['test', 'rules', testsFile])) return fail(dir);
+
+  console.log(`test:alerts: OK: promtool check rules passed (${book.ruleCount} rules); promtool test rules passed ${tally.groups} test groups: ` +
+    `${tally.alertAssertions} alert assertions (${book.alertNames.length} alert names x ${tally.evalTimes} eval times, ${tally.firingAlerts} firing alerts expected) ` +
+    `and ${tally.exprAssertions} PromQL assertions.`);
+  if (keep) console.log(`test:alerts: files kept in ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+  return 0;
+}
+
+/** The reference scenario's PrometheusRule `spec.groups`, synthesized in memory. */
+function synthesizeRuleGroups(): RuleGroup[] {
+  const { chart } = buildReferenceScenario(Testing.app(), TerraformTesting.app());
+  const rules = Testing.synth(chart).filter((o) => o.apiVersion === 'monitoring.coreos.com/v1' && o.kind === 'PrometheusRule');
+  if (rules.length !== 1) throw new Error(`expected one PrometheusRule in the reference scenario, found ${rules.length}`);
+  const groups = rules[0].spec?.groups as RuleGroup[] | undefined;
+  if (!Array.isArray(groups) || groups.length === 0) throw new Error('the PrometheusRule has no spec.groups');
+  return groups;
+}
+
+/** Runs promtool with its output on ours; whether it succeeded. */
+function run(args: string[]): boolean {
+  const result = spawnSync(PROMTOOL, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.replace(/\n{3,}/g, '\n\n').trimEnd();
+  if (output) console.log(output.split('\n').map((line) => `  ${line}`).join('\n'));
+  if (result.error) console.error(`test:alerts: promtool ${args[0]} ${args[1]} could not run: ${result.error.message}`);
+  else if (result.status !== 0) console.error(`test:alerts: promtool ${args[0]} ${args[1]} failed (exit ${result.status ?? result.signal})`);
+  return !result.error && result.status === 0;
+}
+
+function fail(dir: string): number {
+  console.error(`test:alerts: FAILED; the rule file and promtool test file are in ${dir}`);
+  return 1;
+}
+
+process.exitCode = main(process.argv.slice(2));
