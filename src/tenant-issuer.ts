@@ -195,7 +195,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     this.serviceAccountName = PkiNames.serviceAccountName(this.issuerName);
     this.validate(certManagerNamespace, certManagerServiceAccount);
 
-    const vault = new TenantVaultAccess(this, 'vault', {
+    const vault = new TenantVaultAccess({
       intermediate,
       namespace: this.namespace,
       issuerName: this.issuerName,

@@ -1,5 +1,4 @@
 import { Duration } from 'cdk8s';
-import { Construct } from 'constructs';
 import { Durations } from './durations';
 import { IIntermediateCa } from './intermediate-ca';
 import { KeyAlgorithm } from './key-algorithm';
@@ -24,10 +23,11 @@ export interface TenantVaultAccessProps {
 
 /**
  * The Vault half of a tenant: a hardened PKI role (H3), a policy that can only sign with it (H4),
- * and a Kubernetes auth role bound to one service account in one namespace (H5).
+ * and a Kubernetes auth role bound to one service account in one namespace (H5). The resources go
+ * straight into the Vault stack (no construct of its own in either tree: thousands of tenants stay cheap).
  * @internal
  */
-export class TenantVaultAccess extends Construct {
+export class TenantVaultAccess {
   /** Vault's `not_before_duration` for leaves: certificates are back-dated this much. */
   public static readonly NOT_BEFORE = Duration.seconds(30);
 
@@ -48,17 +48,16 @@ export class TenantVaultAccess extends Construct {
   public readonly signPath: string;
   public readonly policyName: string;
 
-  constructor(scope: Construct, id: string, props: TenantVaultAccessProps) {
-    super(scope, id);
+  constructor(props: TenantVaultAccessProps) {
     const { intermediate, namespace, issuerName } = props;
     this.roleName = PkiNames.roleName(namespace, issuerName);
     this.signPath = PkiNames.signPath(intermediate.mountPath, this.roleName);
     this.policyName = PkiNames.policyName(intermediate.hierarchyName, namespace, issuerName);
     const tfId = (kind: string) => PkiNames.terraformId(intermediate.hierarchyName, 'tenant', this.roleName, kind);
-    const tf = new Construct(intermediate.vault, tfId('scope'));
+    const tf = intermediate.vault;
 
     const defaultTtl = Math.min(Durations.seconds(props.maxDuration), 24 * Durations.HOUR);
-    const role = new PkiSecretBackendRole(tf, 'role', {
+    const role = new PkiSecretBackendRole(tf, tfId('role'), {
       backend: intermediate.mountPathRef,
       name: this.roleName,
       // Pinned to the intermediate's issuer: a new default issuer on the mount changes nothing here.
@@ -98,13 +97,13 @@ export class TenantVaultAccess extends Construct {
     });
     role.overrideLogicalId(tfId('role'));
 
-    const policy = new VaultPolicy(tf, 'policy', {
+    const policy = new VaultPolicy(tf, tfId('policy'), {
       name: this.policyName,
       policy: TenantVaultAccess.policyDocument(this.signPath, `${namespace}/${issuerName}`),
     });
     policy.overrideLogicalId(tfId('policy'));
 
-    const authRole = new KubernetesAuthBackendRole(tf, 'auth-role', {
+    const authRole = new KubernetesAuthBackendRole(tf, tfId('auth-role'), {
       backend: intermediate.kubernetesAuth.pathRef,
       roleName: this.roleName,
       boundServiceAccountNames: [PkiNames.serviceAccountName(issuerName)],
