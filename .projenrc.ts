@@ -64,6 +64,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'bench', 'scripts'],
   },
   jestOptions: {
+    // jest 30 and eslint-import-resolver-typescript >= 3.10 pull unrs-resolver, whose per-platform
+    // optional packages this registry does not serve: `npm ci` then rejects the lock file.
+    jestVersion: '^29',
     jestConfig: {
       testTimeout: 60_000,
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
@@ -88,6 +91,8 @@ project.addTask('import:crds', {
   })),
 });
 project.eslint?.addIgnorePattern('src/imports/');
+// After the eslint component (which adds it unpinned): >= 3.10 pulls unrs-resolver (see jestVersion).
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
 project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', '/cdk8s.yaml');
 
 // Programs outside src/ (examples, benchmark, scripts) type-check against the library's settings;
