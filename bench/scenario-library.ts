@@ -1,6 +1,8 @@
 // The scenario as a user writes it with the library (the compiled JS in lib/, as users run it).
 import { App, Chart } from 'cdk8s';
 import { App as TerraformApp } from 'cdktf';
+// lib/ exists once `npm run bench` has compiled the library (its first step), not on a fresh clone.
+// eslint-disable-next-line import/no-unresolved
 import { PkiHierarchy, ShortLivedCertificate, TenantIssuer, VaultPkiStack } from '../lib';
 import {
   BuiltScenario, Outdirs, SCENARIO, tenantCertificateDnsName, tenantDomain, tenantNamespace,
