@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 
 /**
- * Duration conversions, in one place: Vault TTLs, Go durations for cert-manager and Prometheus,
+ * Duration conversions, in one place: Vault TTLs, Go durations for cert-manager and approver-policy,
  * and the wording used in error messages. Never `Duration.toHumanString()` in output or errors.
  * @internal
  */
@@ -42,14 +42,6 @@ export class Durations {
     const m = Math.floor((total % 3600) / 60);
     const s = total % 60;
     return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-  }
-
-  /** Prometheus duration (`15m`, `2h`, `30d`): the largest unit that divides the value. */
-  public static prometheus(total: number): string {
-    for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-      if (total >= size && total % size === 0) return `${total / size}${unit}`;
-    }
-    return `${total}s`;
   }
 
   /** Wording for error messages: the Go duration, plus days for long durations (`8760h (365d)`). */

@@ -128,6 +128,19 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
     return problems.messages;
   }
 
+  /**
+   * The problem of an intermediate `ttl` that is not shorter than the root's (the root could not
+   * sign it), or undefined. Durations that are not whole seconds are reported elsewhere.
+   * @internal
+   */
+  public static _ttlProblem(ttl: Duration, rootTtl: Duration, prefix: string, rootProp: string): string | undefined {
+    if (!Durations.isWholePositive(ttl) || !Durations.isWholePositive(rootTtl) || Durations.seconds(ttl) < Durations.seconds(rootTtl)) {
+      return undefined;
+    }
+    return `'${prefix}ttl' (${Durations.describe(ttl)}) must be shorter than ${rootProp} (${Durations.describe(rootTtl)}); ` +
+      "lower the intermediate's 'ttl' or raise the root's";
+  }
+
   public readonly name: string;
   public readonly hierarchyName: string;
   public readonly domains: string[];
@@ -149,8 +162,8 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
     const problems = new Problems();
     IntermediateCa._problems(props, '').forEach((p) => problems.add(p));
     const ttl = props.ttl ?? IntermediateCa.DEFAULT_TTL;
-    problems.check(Durations.seconds(ttl) >= Durations.seconds(props.root.ttl), () =>
-      `'ttl' (${Durations.describe(ttl)}) must be shorter than the root CA's 'ttl' (${Durations.describe(props.root.ttl)}); lower the intermediate's 'ttl' or raise the root's`);
+    const tooLong = IntermediateCa._ttlProblem(ttl, props.root.ttl, '', "the root CA's 'ttl'");
+    if (tooLong) problems.add(tooLong);
     problems.throwIfAny(this, 'IntermediateCa');
 
     this.name = props.name;

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { PublishedCaCertificates } from './ca-certificates';
 import { Dns, DomainIndex } from './dns';
-import { Durations } from './durations';
 import { PkiValidationError, Problems } from './errors';
 import { IIntermediateCa, IntermediateCa, IntermediateCaOptions } from './intermediate-ca';
 import { KubernetesAuthBackend, KubernetesAuthOptions } from './kubernetes-auth-backend';
@@ -146,10 +145,8 @@ export class PkiHierarchy extends Construct {
       problems.check(cnOwner !== undefined, () =>
         `'${prefix}commonName' (${cn}) is already the common name of '${cnOwner}'; give every CA its own common name (alerts and clients tell CAs apart by it)`);
       commonNames.set(cn, `${prefix}commonName`);
-      const ttl = options.ttl ?? IntermediateCa.DEFAULT_TTL;
-      const tooLong = Durations.isWholePositive(ttl) && Durations.isWholePositive(rootTtl) && Durations.seconds(ttl) >= Durations.seconds(rootTtl);
-      problems.check(tooLong, () =>
-        `'${prefix}ttl' (${Durations.describe(ttl)}) must be shorter than 'root.ttl' (${Durations.describe(rootTtl)}); lower the intermediate's 'ttl' or raise the root's`);
+      const tooLong = IntermediateCa._ttlProblem(options.ttl ?? IntermediateCa.DEFAULT_TTL, rootTtl, prefix, "'root.ttl'");
+      if (tooLong) problems.add(tooLong);
       for (const domain of options.domains ?? []) {
         if (!Dns.isName(domain)) continue; // reported above
         const conflict = domains.conflict(domain);

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { KeyAlgorithm, PkiHierarchy, RootCa } from '../src';
+import { IntermediateCa, KeyAlgorithm, PkiHierarchy, RootCa } from '../src';
 import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth } from './util';
 import { PkiValidationError } from '../src/errors';
 
@@ -231,6 +231,14 @@ describe('PkiHierarchy', () => {
         .toMatch(/'intermediates\[0\].ttl' \(8760h \(365d\)\) must be shorter than 'root.ttl' \(8760h \(365d\)\); lower the intermediate's 'ttl' or raise the root's/);
       expect(invalid({ intermediates: [{ name: 'a', domains: ['a.internal'], ttl: Duration.days(4000) }] }))
         .toMatch(/must be shorter than 'root.ttl' \(87600h \(3650d\)\)/);
+    });
+
+    test('an IntermediateCa created directly checks its TTL against its root too', () => {
+      const pki = newHierarchy(newScope(), { root: { commonName: 'r', ttl: Duration.days(400) } });
+      const props = { name: 'extra', domains: ['extra.internal'], ttl: Duration.days(400) };
+      const parents = { root: pki.root, kubernetesAuth: pki.kubernetesAuth, vault: pki.vault, hierarchyName: pki.name };
+      expect(errorOf(() => new IntermediateCa(pki, 'extra', { ...props, ...parents }))).toBe("IntermediateCa 'pki/pki/extra': 'ttl' (9600h (400d)) must be shorter than the root CA's 'ttl' (9600h (400d)); " +
+        "lower the intermediate's 'ttl' or raise the root's");
     });
 
     test('root TTL above 10y, intermediate TTL below 30d, fractional seconds', () => {
