@@ -112,6 +112,7 @@ export class ShortLivedCertificate extends Construct {
   constructor(scope: Construct, id: string, props: ShortLivedCertificateProps) {
     super(scope, id);
     const issuer = props.issuer;
+    if (!issuer) throw new PkiValidationError('ShortLivedCertificate', this.node.path, ["'issuer' is missing; pass a TenantIssuer"]);
     this.issuer = issuer;
     this.namespace = issuer.namespace;
     this.certificateName = props.certificateName ?? id;
@@ -181,7 +182,6 @@ export class ShortLivedCertificate extends Construct {
   private validate(props: ShortLivedCertificateProps, usages: KeyUsage[], dnsNames: string[], ipAddresses: string[]): void {
     const problems = new Problems();
     const issuer = this.issuer;
-    if (!issuer) throw new PkiValidationError('ShortLivedCertificate', this.node.path, ["'issuer' is missing; pass a TenantIssuer"]);
     problems.check(!Dns.isSubdomain(this.certificateName), () =>
       `'certificateName' (${this.certificateName}) is not a valid Kubernetes name (RFC 1123 subdomain); set 'certificateName'`);
     problems.check(!Dns.isSubdomain(this.secretName), () =>

@@ -148,6 +148,11 @@ describe('ShortLivedCertificate', () => {
       expect(invalid({ usages: [KeyUsage.SERVER_AUTH] }, { serverAuth: false })).toMatch(/'usages' \(server auth\) is not allowed by issuer/);
     });
 
+    test('a missing issuer (e.g. null from another jsii language) is the library\'s error, not a TypeError', () => {
+      expect(errorOf(() => new ShortLivedCertificate(newScope().chart, 'c', { issuer: undefined as any, dnsNames: ['a.b.c'] })))
+        .toBe("ShortLivedCertificate 'pki/c': 'issuer' is missing; pass a TenantIssuer");
+    });
+
     test('invalid names and history limit', () => {
       expect(invalid({ certificateName: 'Web' })).toMatch(/'certificateName' \(Web\) is not a valid Kubernetes name/);
       expect(invalid({ secretName: 'web_tls' })).toMatch(/'secretName' \(web_tls\)/);
