@@ -1,3 +1,5 @@
+import { KeyUsage } from './key-usage';
+
 /** Private key algorithm families Vault, cert-manager and approver-policy all support. */
 export enum KeyAlgorithmFamily {
   /** ECDSA on a NIST curve (P-256, P-384, P-521). */
@@ -65,6 +67,14 @@ export class KeyAlgorithm {
    */
   public get vaultKeyUsage(): string[] {
     return this.family === KeyAlgorithmFamily.RSA ? ['DigitalSignature', 'KeyEncipherment'] : ['DigitalSignature'];
+  }
+
+  /**
+   * The key usages certificates with this key always carry, in cert-manager's spelling (the same
+   * as `vaultKeyUsage`): `digital signature`, plus `key encipherment` for RSA.
+   */
+  public get keyUsages(): KeyUsage[] {
+    return this.family === KeyAlgorithmFamily.RSA ? [KeyUsage.DIGITAL_SIGNATURE, KeyUsage.KEY_ENCIPHERMENT] : [KeyUsage.DIGITAL_SIGNATURE];
   }
 
   /** Whether the size is one Vault, cert-manager and approver-policy all accept for the family. */

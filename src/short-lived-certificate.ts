@@ -121,11 +121,8 @@ export class ShortLivedCertificate extends Construct {
       ?? Duration.seconds(Math.min(24 * Durations.HOUR, Durations.seconds(issuer.maxDuration)));
     this.renewBefore = props.renewBefore ?? Duration.seconds(Math.floor(Durations.seconds(this.duration) / 3));
     const requested = props.usages ?? issuer.allowedUsages;
-    this.usages = [
-      KeyUsage.DIGITAL_SIGNATURE,
-      ...(issuer.keyAlgorithm.family === KeyAlgorithmFamily.RSA ? [KeyUsage.KEY_ENCIPHERMENT] : []),
-      ...requested.filter((u) => u !== KeyUsage.DIGITAL_SIGNATURE && u !== KeyUsage.KEY_ENCIPHERMENT),
-    ];
+    const implied = issuer.keyAlgorithm.keyUsages;
+    this.usages = [...implied, ...requested.filter((u) => !implied.includes(u))];
     const dnsNames = [...(props.dnsNames ?? [])];
     const ipAddresses = [...(props.ipAddresses ?? [])];
     const uris = props.spiffeServiceAccount !== undefined && issuer.spiffeTrustDomain

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { KubeRole, KubeRoleBinding } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { grantToCertManager } from './cert-manager-grant';
 import { withoutNamespace } from './cluster-scoped';
 import { Durations } from './durations';
 import { CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm } from './imports/approver-policy-policy.cert-manager.io';
@@ -83,20 +83,13 @@ export class TenantCertificateRequestPolicy extends Construct {
       },
     });
 
-    const roleName = PkiNames.policyUseRoleName(issuerName);
-    new KubeRole(this, 'use-role', {
-      metadata: { name: roleName, namespace, labels: props.labels },
-      rules: [{
-        apiGroups: ['policy.cert-manager.io'],
-        resources: ['certificaterequestpolicies'],
-        resourceNames: [this.name],
-        verbs: ['use'],
-      }],
-    });
-    new KubeRoleBinding(this, 'use-binding', {
-      metadata: { name: roleName, namespace, labels: props.labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
-      subjects: [{ kind: 'ServiceAccount', name: props.certManagerServiceAccount, namespace: props.certManagerNamespace }],
+    grantToCertManager(this, 'use', {
+      name: PkiNames.policyUseRoleName(issuerName),
+      namespace,
+      labels: props.labels,
+      rule: { apiGroups: ['policy.cert-manager.io'], resources: ['certificaterequestpolicies'], resourceNames: [this.name], verbs: ['use'] },
+      certManagerNamespace: props.certManagerNamespace,
+      certManagerServiceAccount: props.certManagerServiceAccount,
     });
   }
 }

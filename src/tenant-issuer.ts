@@ -1,13 +1,14 @@
 import { Duration } from 'cdk8s';
-import { KubeRole, KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
+import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
+import { grantToCertManager } from './cert-manager-grant';
 import { Dns } from './dns';
 import { Durations } from './durations';
 import { Problems } from './errors';
 import { Issuer } from './imports/issuer-cert-manager.io';
 import { IIntermediateCa } from './intermediate-ca';
 import { IpRanges } from './ip-ranges';
-import { KeyAlgorithm, KeyAlgorithmFamily } from './key-algorithm';
+import { KeyAlgorithm } from './key-algorithm';
 import { KeyUsage } from './key-usage';
 import { PkiNames } from './names';
 import { TenantCertificateRequestPolicy } from './tenant-certificate-request-policy';
@@ -186,8 +187,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     const certManagerNamespace = props.certManagerNamespace ?? 'cert-manager';
     const certManagerServiceAccount = props.certManagerServiceAccount ?? 'cert-manager';
     this.allowedUsages = [
-      KeyUsage.DIGITAL_SIGNATURE,
-      ...(this.keyAlgorithm.family === KeyAlgorithmFamily.RSA ? [KeyUsage.KEY_ENCIPHERMENT] : []),
+      ...this.keyAlgorithm.keyUsages,
       ...(this.serverAuth ? [KeyUsage.SERVER_AUTH] : []),
       ...(this.clientAuth ? [KeyUsage.CLIENT_AUTH] : []),
     ];
@@ -220,20 +220,13 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
       // H6: no pod mounts this account's token; only cert-manager requests short-lived tokens for it.
       automountServiceAccountToken: false,
     });
-    const tokenRole = PkiNames.tokenRequestRoleName(this.issuerName);
-    new KubeRole(this, 'token-role', {
-      metadata: metadata(tokenRole),
-      rules: [{
-        apiGroups: [''],
-        resources: ['serviceaccounts/token'],
-        resourceNames: [this.serviceAccountName],
-        verbs: ['create'],
-      }],
-    });
-    new KubeRoleBinding(this, 'token-binding', {
-      metadata: metadata(tokenRole),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: tokenRole },
-      subjects: [{ kind: 'ServiceAccount', name: certManagerServiceAccount, namespace: certManagerNamespace }],
+    grantToCertManager(this, 'token', {
+      name: PkiNames.tokenRequestRoleName(this.issuerName),
+      namespace: this.namespace,
+      labels,
+      rule: { apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [this.serviceAccountName], verbs: ['create'] },
+      certManagerNamespace,
+      certManagerServiceAccount,
     });
 
     const vaultStack = intermediate.vault;

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { KeyAlgorithm, PkiNames } from '../src';
+import { KeyAlgorithm, KeyUsage, PkiNames } from '../src';
 import { Dns, DomainIndex } from '../src/dns';
 import { Durations } from '../src/durations';
 import { IpRanges } from '../src/ip-ranges';
@@ -91,6 +91,8 @@ describe('KeyAlgorithm', () => {
     expect([KeyAlgorithm.ED25519.vaultKeyType, KeyAlgorithm.ED25519.vaultKeyBits, `${KeyAlgorithm.ED25519}`]).toEqual(['ed25519', 0, 'Ed25519']);
     expect(KeyAlgorithm.ecdsa(256).isSameAs(KeyAlgorithm.ECDSA_P256)).toBe(true);
     expect(KeyAlgorithm.rsa(1024).weak).toBe(true);
+    expect(KeyAlgorithm.rsa(2048).keyUsages).toEqual([KeyUsage.DIGITAL_SIGNATURE, KeyUsage.KEY_ENCIPHERMENT]);
+    expect(KeyAlgorithm.ED25519.keyUsages).toEqual([KeyUsage.DIGITAL_SIGNATURE]);
   });
 });
 

@@ -1,0 +1,29 @@
+import { KubeRole, KubeRoleBinding, PolicyRule } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+
+/** @internal */
+export interface CertManagerGrantProps {
+  /** Name of the Role and of its RoleBinding. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: { [key: string]: string };
+  /** The one rule the Role grants. */
+  readonly rule: PolicyRule;
+  readonly certManagerNamespace: string;
+  readonly certManagerServiceAccount: string;
+}
+
+/**
+ * A namespaced Role with one rule, bound to cert-manager's service account in that namespace only
+ * (token requests for an Issuer's account, `use` of a tenant's CertificateRequestPolicy).
+ * @internal
+ */
+export function grantToCertManager(scope: Construct, id: string, props: CertManagerGrantProps): void {
+  const metadata = { name: props.name, namespace: props.namespace, labels: props.labels };
+  new KubeRole(scope, `${id}-role`, { metadata, rules: [props.rule] });
+  new KubeRoleBinding(scope, `${id}-binding`, {
+    metadata,
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.name },
+    subjects: [{ kind: 'ServiceAccount', name: props.certManagerServiceAccount, namespace: props.certManagerNamespace }],
+  });
+}
