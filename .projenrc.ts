@@ -1,4 +1,5 @@
 import { cdk8s, javascript, JsonFile } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
 
 // Versions the library is built and tested against (see ../shared/DESIGN.md, "Stack").
 const CDK8S = '2.70.106';
@@ -62,11 +63,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts'],
+    // `npm test` (and CI) must not rewrite files: lint reports, `npx eslint --fix` fixes.
+    commandOptions: { fix: false },
   },
   jestOptions: {
     // jest 30 and eslint-import-resolver-typescript >= 3.10 pull unrs-resolver, whose per-platform
     // optional packages this registry does not serve: `npm ci` then rejects the lock file.
     jestVersion: '^29',
+    // A changed snapshot fails `npm test`; `npm run test:update` rewrites snapshots on purpose.
+    updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
@@ -75,8 +80,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/scratch/', '/cdktf.out/', '/bench/out/', '/.bench/', '*.cpuprofile'],
 });
 
-// Typed classes for the upstream CRDs we emit, generated from the schemas in ../shared/crds (never copied in).
-// The generated code is committed so `npm test` works on a fresh clone without ../shared.
+// The upstream schemas every output is checked against (CRDs, Terraform provider schemas) are vendored under
+// upstream/ with their provenance, so tests and CI need nothing outside the repository. `npm run check:upstream`
+// proves the vendored copies are byte-identical to the team's reference copies in ../shared when that exists.
+// Typed classes for the upstream CRDs we emit are generated from upstream/crds into src/imports.
 const CRD_IMPORTS: Array<[string, string]> = [
   ['certificate', 'cert-manager.io_Certificate.yaml'],
   ['issuer', 'cert-manager.io_Issuer.yaml'],
@@ -85,9 +92,9 @@ const CRD_IMPORTS: Array<[string, string]> = [
   ['prometheus-operator', 'monitoring.coreos.com_PrometheusRule.yaml'],
 ];
 project.addTask('import:crds', {
-  description: 'Regenerate src/imports from the upstream CRD schemas in ../shared/crds',
+  description: 'Regenerate src/imports from the upstream CRD schemas in upstream/crds',
   steps: CRD_IMPORTS.map(([name, file]) => ({
-    exec: `cdk8s import ${name}:=../shared/crds/${file} --language typescript --output src/imports`,
+    exec: `cdk8s import ${name}:=upstream/crds/${file} --language typescript --output src/imports`,
   })),
 });
 project.eslint?.addIgnorePattern('src/imports/');
@@ -113,11 +120,25 @@ project.addTask('synth', {
   exec: 'cdk8s synth --no-check-upgrade',
 });
 
-// Strict validation of every object in dist/ against the upstream CRD schemas:
-// `npm run validate:schemas -- ../shared/crds` (run by .ci/run after the synth; needs ../shared).
+// Strict validation of every synthesized object against the vendored upstream CRD schemas:
+// `npm run validate:schemas [-- <manifest dir>...]` (default dist/; run by .ci/run after the synth).
 project.addTask('validate:schemas', {
-  description: 'Validate every object in dist/ strictly against the CRD schemas in the given directory',
+  description: 'Validate every object in dist/ (or the given directories) strictly against the CRD schemas in upstream/crds',
   exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/validate-schemas.ts',
+  receiveArgs: true,
+});
+
+// Every synthesized cdk.tf.json against the provider schemas and validators in upstream/tf-providers (an offline
+// `terraform validate`, plus the real one where terraform and the providers are installed).
+project.addTask('validate:terraform', {
+  description: 'Check every cdk.tf.json under cdktf.out (or the given paths) against the Vault and Kubernetes provider schemas',
+  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/validate-terraform.ts',
+  receiveArgs: true,
+});
+
+project.addTask('check:upstream', {
+  description: 'Prove the vendored upstream schemas are intact and identical to ../shared (when it exists)',
+  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/check-upstream.ts',
   receiveArgs: true,
 });
 

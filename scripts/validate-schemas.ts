@@ -1,11 +1,12 @@
-// validate-schemas <crd-dir> [manifest-dir]: validates every object of every *.yaml/*.yml file under manifest-dir
-// (default: dist) strictly against the CustomResourceDefinitions in crd-dir and the built-in core kinds.
+// validate-schemas [--crds <crd-dir>] [manifest-dir ...]: validates every object of every *.yaml/*.yml file under each
+// manifest-dir (default: dist) strictly against the CustomResourceDefinitions in crd-dir (default: upstream/crds, the
+// vendored upstream schemas) and the built-in core kinds.
 // Exit status: 0 without findings, 1 with findings, 2 when the validation cannot run (usage, unreadable input).
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { formatReport, parseYamlDocuments, SchemaRegistry, validateManifests, type ManifestFile } from './strict-schema';
 
-const USAGE = 'usage: validate-schemas <crd-dir> [manifest-dir]   (manifest-dir defaults to dist)';
+const USAGE = 'usage: validate-schemas [--crds <crd-dir>] [manifest-dir ...]   (defaults: upstream/crds, dist)';
 const CRD_MARKER = /^kind:\s*CustomResourceDefinition\s*$/m;
 
 function isDirectory(path: string): boolean {
@@ -45,12 +46,17 @@ function loadManifests(dir: string): ManifestFile[] {
 }
 
 function main(args: readonly string[]): number {
-  const [crdDir, manifestDir = 'dist', ...rest] = args;
-  if (crdDir === undefined || crdDir.startsWith('-') || rest.length > 0) {
-    console.error(USAGE);
-    return 2;
+  let crdDir = join(__dirname, '..', 'upstream', 'crds');
+  const manifestDirs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--crds' && args[i + 1] !== undefined) crdDir = args[++i];
+    else if (args[i].startsWith('-')) {
+      console.error(USAGE);
+      return 2;
+    } else manifestDirs.push(args[i]);
   }
-  for (const dir of [crdDir, manifestDir]) {
+  if (manifestDirs.length === 0) manifestDirs.push('dist');
+  for (const dir of [crdDir, ...manifestDirs]) {
     if (!isDirectory(dir)) {
       console.error(`validate-schemas: not a directory: ${dir}\n${USAGE}`);
       return 2;
@@ -58,7 +64,7 @@ function main(args: readonly string[]): number {
   }
   try {
     const registry = SchemaRegistry.fromDocuments(loadCrds(crdDir));
-    const report = validateManifests(registry, loadManifests(manifestDir));
+    const report = validateManifests(registry, manifestDirs.flatMap(loadManifests));
     console.log(formatReport(report).join('\n'));
     return report.findings.length > 0 ? 1 : 0;
   } catch (e) {

@@ -31,6 +31,24 @@ export class Durations {
     return String(Durations.seconds(d));
   }
 
+  /**
+   * The Vault provider's read-back form of duration strings (Go `time.Duration.String()` shortened by the
+   * provider's `util.ShortDur`: `30s`, `1m`, `1h`, `1h0m30s`), for attributes such as a PKI role's
+   * `not_before_duration` that the provider validates as Go durations and writes back in this form: any other
+   * spelling is a diff on every plan (terraform-provider-vault v5.6.0 `util/util.go` ShortDur).
+   */
+  public static vaultShortDuration(d: Duration): string {
+    const total = Durations.seconds(d);
+    if (total === 0) return '0s';
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    let text = h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+    if (text.endsWith('m0s')) text = text.slice(0, -2);
+    if (text.endsWith('h0m')) text = text.slice(0, -2);
+    return text;
+  }
+
   /** Go duration (`24h`, `8h`, `1h30m`, `45s`) as cert-manager, approver-policy and Prometheus accept it. */
   public static go(d: Duration): string {
     return Durations.goFromSeconds(Durations.seconds(d));

@@ -64,7 +64,8 @@ export class TenantVaultAccess {
       issuerRef: intermediate.issuerIdRef,
       ttl: String(defaultTtl),
       maxTtl: Durations.vaultTtl(props.maxDuration),
-      notBeforeDuration: Durations.vaultTtl(TenantVaultAccess.NOT_BEFORE),
+      // A Go duration (the provider's ValidateDuration needs a unit), in the form it reads back.
+      notBeforeDuration: Durations.vaultShortDuration(TenantVaultAccess.NOT_BEFORE),
       // H3: names only under the tenant's domains. Every permissive switch is set explicitly,
       // because the provider defaults several of them to true.
       allowedDomains: props.domains,
