@@ -36,6 +36,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // jsii's packaged artifacts go elsewhere so the two never mix.
   artifactsDirectory: 'dist-jsii',
 
+  // Parsing synthesized YAML (ConsistencyCheck.checkOutputs); bundled, as jsii requires of non-jsii dependencies.
+  bundledDeps: ['yaml@^2.8.0'],
   peerDeps: [
     `cdk8s-plus-28@^${CDK8S_PLUS}`,
     `cdktf@^${CDKTF}`,
@@ -46,7 +48,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@^2.207.0',
     'fast-check@^4.10.0',
     'ajv@^8.17.0',
-    'yaml@^2.8.0',
     // CEL and RE2 (Go regex syntax) for strict CRD validation (x-kubernetes-validations, patterns).
     '@bufbuild/cel@0.6.1',
     '@bufbuild/re2@0.6.1',

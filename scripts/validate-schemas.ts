@@ -49,11 +49,10 @@ function main(args: readonly string[]): number {
   let crdDir = join(__dirname, '..', 'upstream', 'crds');
   const manifestDirs: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--crds' && args[i + 1] !== undefined) crdDir = args[++i];
-    else if (args[i].startsWith('-')) {
+    if (args[i] === '--crds' && args[i + 1] !== undefined) {crdDir = args[++i];} else if (args[i].startsWith('-')) {
       console.error(USAGE);
       return 2;
-    } else manifestDirs.push(args[i]);
+    } else {manifestDirs.push(args[i]);}
   }
   if (manifestDirs.length === 0) manifestDirs.push('dist');
   for (const dir of [crdDir, ...manifestDirs]) {

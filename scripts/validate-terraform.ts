@@ -58,11 +58,10 @@ function main(args: string[]): number {
   let schemaDir = join(__dirname, '..', 'upstream', 'tf-providers');
   const paths: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--schemas') schemaDir = args[++i];
-    else if (args[i].startsWith('-')) {
+    if (args[i] === '--schemas') {schemaDir = args[++i];} else if (args[i].startsWith('-')) {
       console.error(USAGE);
       return 2;
-    } else paths.push(args[i]);
+    } else {paths.push(args[i]);}
   }
   if (paths.length === 0) paths.push('cdktf.out');
   try {

@@ -9,7 +9,7 @@ export * from './pki-hierarchy';
 export * from './key-usage';
 export * from './tenant-issuer';
 export * from './short-lived-certificate';
-export * from './consistency-check';
+export * from './consistency';
 export * from './workload-mount-options';
 export * from './ca-certificates';
 export * from './trust-bundle';

@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
+import * as YAML from 'yaml';
 import { buildReferenceScenario } from '../examples/reference/scenario';
 import { ConsistencyCheck, ConsistencyFindingKind } from '../src';
 
@@ -64,6 +68,28 @@ describe('ConsistencyCheck', () => {
     ['a Certificate names an Issuer of another namespace', ConsistencyFindingKind.CERTIFICATE_ISSUER, (o) => {
       o.manifests.find((m: any) => m.kind === 'Certificate' && m.metadata.namespace === 'payments').metadata.namespace = 'elsewhere';
     }],
+    ['a Certificate asks for another key than the policy and the Vault role', ConsistencyFindingKind.CERTIFICATE_KEY_ALGORITHM, (o) => {
+      o.manifests.find((m: any) => m.kind === 'Certificate' && m.metadata.namespace === 'payments').spec.privateKey = { algorithm: 'RSA', size: 2048 };
+    }],
+    ['the Vault role signs another key size', ConsistencyFindingKind.CERTIFICATE_KEY_ALGORITHM, (o) => {
+      tf(o, 'vault_pki_secret_backend_role', (r) => r.name === 'payments-vault-services').key_bits = 384;
+    }],
+    ['a Certificate outlives its policy', ConsistencyFindingKind.CERTIFICATE_DURATION, (o) => {
+      o.manifests.find((m: any) => m.kind === 'Certificate' && m.metadata.namespace === 'payments').spec.duration = '48h';
+    }],
+    ['a Certificate relies on cert-manager\'s 90-day default', ConsistencyFindingKind.CERTIFICATE_DURATION, (o) => {
+      delete o.manifests.find((m: any) => m.kind === 'Certificate' && m.metadata.namespace === 'payments').spec.duration;
+    }],
+    ['the Vault role allows less than the Certificate asks', ConsistencyFindingKind.CERTIFICATE_DURATION, (o) => {
+      tf(o, 'vault_pki_secret_backend_role', (r) => r.name === 'payments-vault-services').max_ttl = '3600';
+    }],
+    ['two Certificates write one Secret', ConsistencyFindingKind.CERTIFICATE_SECRET, (o) => {
+      const cert = o.manifests.find((m: any) => m.kind === 'Certificate' && m.metadata.namespace === 'payments');
+      o.manifests.push({ ...cert, metadata: { ...cert.metadata, name: 'second' } });
+    }],
+    ['an object is emitted twice', ConsistencyFindingKind.DUPLICATE_OBJECT, (o) => {
+      o.manifests.push(JSON.parse(JSON.stringify(issuer(o))));
+    }],
   ])('catches: %s', (_, kind, mutate) => {
     const findings = findingsAfter(mutate);
     expect(findings.map((f) => f.kind)).toContain(kind);
@@ -77,5 +103,44 @@ describe('ConsistencyCheck', () => {
       object: 'Issuer payments/vault-services',
       message: "auth role 'payments-vault-services' expects audience 'vault://x/y', cert-manager sends 'vault://payments/vault-services'",
     });
+  });
+});
+
+describe('ConsistencyCheck rules and scale', () => {
+  test('lists its rules as data: an id and a description each, every finding kind covered once', () => {
+    const rules = ConsistencyCheck.rules();
+    expect(rules.map((r) => r.id).sort()).toEqual(Object.values(ConsistencyFindingKind).sort());
+    for (const r of rules) expect(r.description.length).toBeGreaterThan(20);
+  });
+
+  test('a skipped rule reports nothing', () => {
+    const outputs = JSON.parse(JSON.stringify(referenceOutputs()));
+    authRole(outputs).audience = 'vault://x/y';
+    expect(ConsistencyCheck.check(outputs.manifests, outputs.terraform, { skip: [ConsistencyFindingKind.ISSUER_AUDIENCE] })).toEqual([]);
+  });
+
+  test('checkOutputs reads outputs far beyond 10 MiB of YAML from disk (2,600 tenants) and finds the one break', () => {
+    const { manifests, terraform } = referenceOutputs();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consistency-scale-'));
+    const perTenant = manifests.filter((m: any) => m.metadata?.namespace === 'payments' || m.metadata?.name === 'payments-vault-services');
+    const docs: any[] = [];
+    const tenants = 2600;
+    for (let i = 0; i < tenants; i++) {
+      const ns = `team${i}`;
+      const text = JSON.stringify(perTenant).replace(/payments/g, ns);
+      docs.push(...JSON.parse(text));
+      for (const type of ['vault_pki_secret_backend_role', 'vault_policy', 'vault_kubernetes_auth_backend_role']) {
+        const [id, body] = Object.entries(terraform.resource[type]).find(([, r]: [string, any]) => JSON.stringify(r).includes('payments'))!;
+        terraform.resource[type][id.replace(/payments/g, ns)] = JSON.parse(JSON.stringify(body).replace(/payments/g, ns));
+      }
+    }
+    docs[docs.length - 1 - docs.slice().reverse().findIndex((m: any) => m.kind === 'Issuer')].spec.vault.path = 'pki-int-services/sign/ghost';
+    const yamlFile = path.join(dir, 'dist', 'fleet.k8s.yaml');
+    fs.mkdirSync(path.dirname(yamlFile));
+    fs.writeFileSync(yamlFile, docs.map((d) => YAML.stringify(d)).join('---\n'));
+    fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(terraform));
+    expect(fs.statSync(yamlFile).size).toBeGreaterThan(10 * 1024 * 1024);
+    const findings = ConsistencyCheck.checkOutputs(path.join(dir, 'dist'), path.join(dir, 'cdk.tf.json'));
+    expect(findings.map((f) => `${f.kind} ${f.object}`)).toEqual([`issuer-path Issuer team${tenants - 1}/vault-services`]);
   });
 });

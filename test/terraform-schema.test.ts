@@ -21,8 +21,12 @@ const mini: ProviderSchema = {
         id_out: { type: 'string', required: false, optional: false, computed: true },
         ttl: { type: 'string', required: false, optional: true, computed: true, readForm: { vaultReturns: 'integer seconds', stateForm: "seconds as string, e.g. '86400'" } },
         backdate: {
-          type: 'string', required: false, optional: true, computed: true,
-          validators: [{ kind: 'duration' }], readForm: { stateForm: 'flattenVaultDuration -> util.ShortDur' },
+          type: 'string',
+          required: false,
+          optional: true,
+          computed: true,
+          validators: [{ kind: 'duration' }],
+          readForm: { stateForm: 'flattenVaultDuration -> util.ShortDur' },
         },
         token_ttl: { type: 'int', required: false, optional: true, computed: false, readForm: { stateForm: 'int seconds (TypeInt)' } },
         mode: { type: 'string', required: false, optional: true, computed: false, validators: [{ kind: 'stringInSlice', values: ['a', 'b'] }], conflictsWith: ['other'] },
@@ -32,7 +36,11 @@ const mini: ProviderSchema = {
         one: { type: 'bool', required: false, optional: true, computed: false, atLeastOneOf: ['one', 'two'] },
         two: { type: 'bool', required: false, optional: true, computed: false, atLeastOneOf: ['one', 'two'] },
         tune: {
-          type: 'list', required: false, optional: true, computed: false, maxItems: 1,
+          type: 'list',
+          required: false,
+          optional: true,
+          computed: false,
+          maxItems: 1,
           block: { attributes: { size: { type: 'int', required: true, optional: false, computed: false } } },
         },
       },
@@ -71,7 +79,7 @@ describe('offline provider schema check (validate:terraform)', () => {
   test('TTLs read back as seconds must be written as seconds', () => {
     expect(findings({ ttl: '24h', token_ttl: '5m' })).toEqual([
       "ttl: '24h' comes back from Vault as whole seconds (integer seconds): every plan would show a diff; write the seconds, e.g. '86400'",
-      "token_ttl: must be a number, got string \"5m\"",
+      'token_ttl: must be a number, got string "5m"',
       "token_ttl: '5m' is read back as integer seconds: write a number of seconds",
     ]);
   });

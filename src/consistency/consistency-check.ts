@@ -1,0 +1,77 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ConsistencyFinding, ConsistencyFindingKind, ConsistencyRuleInfo } from './consistency-rule';
+import { OutputIndex } from './output-index';
+import { BUILT_IN_RULES } from './rules';
+
+/** Options of a consistency check. */
+export interface ConsistencyCheckOptions {
+  /**
+   * Rules to skip, by id (see `ConsistencyCheck.rules()`).
+   * @default - every rule runs
+   */
+  readonly skip?: ConsistencyFindingKind[];
+}
+
+/**
+ * Reads both synthesized outputs (Kubernetes manifests and the Terraform JSON) and reports every reference that does
+ * not resolve: each Issuer's path, auth role, mount path, service account, namespace, audience and policy against the
+ * Terraform; each Certificate's issuer, key algorithm and duration against its policy and Vault role; and objects
+ * emitted twice. An empty result means the two sides agree.
+ *
+ * Every rule is a lookup per object in an index built once, so the check is linear in the size of the outputs.
+ */
+export class ConsistencyCheck {
+  /** Every rule the check runs: its id and what it proves. */
+  public static rules(): ConsistencyRuleInfo[] {
+    return BUILT_IN_RULES.map(({ id, description }) => ({ id, description }));
+  }
+
+  /**
+   * Checks parsed outputs.
+   * @param manifests every Kubernetes object of one cluster (parsed YAML documents)
+   * @param terraform the parsed `cdk.tf.json` of the Vault stack, or an array of them (every stack)
+   */
+  public static check(manifests: any[], terraform: any, options: ConsistencyCheckOptions = {}): ConsistencyFinding[] {
+    const stacks = Array.isArray(terraform) ? terraform : [terraform ?? {}];
+    const index = new OutputIndex(manifests ?? [], stacks);
+    const skip = new Set(options.skip ?? []);
+    const findings: ConsistencyFinding[] = [];
+    for (const rule of BUILT_IN_RULES) {
+      if (skip.has(rule.id)) continue;
+      rule.check(index, (object, message) => findings.push({ kind: rule.id, object, message }));
+    }
+    return findings;
+  }
+
+  /**
+   * Checks the outputs on disk: every `*.yaml` / `*.yml` file under `manifestDir` (e.g. `dist/`, searched
+   * recursively) against the Terraform JSON at `terraformPath` (a `cdk.tf.json`, or a directory such as `cdktf.out`
+   * whose every `cdk.tf.json` is read). Files are read one at a time, so outputs of any size work.
+   */
+  public static checkOutputs(manifestDir: string, terraformPath: string, options: ConsistencyCheckOptions = {}): ConsistencyFinding[] {
+    const manifests = files(manifestDir, (f) => /\.ya?ml$/.test(f)).flatMap((file) => parseAllDocuments(fs.readFileSync(file, 'utf8'))
+      .map((doc) => {
+        if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message.split('\n')[0]}`);
+        return doc.toJS();
+      })
+      .filter((m) => m !== null && m !== undefined));
+    const stacks = files(terraformPath, (f) => path.basename(f) === 'cdk.tf.json' || !fs.statSync(terraformPath).isDirectory())
+      .map((file) => JSON.parse(fs.readFileSync(file, 'utf8')));
+    return ConsistencyCheck.check(manifests, stacks, options);
+  }
+
+  private constructor() {}
+}
+
+/** The files under `root` (or `root` itself when it is a file) that `keep`, sorted. */
+function files(root: string, keep: (file: string) => boolean): string[] {
+  if (!fs.statSync(root).isDirectory()) return keep(root) ? [root] : [];
+  return fs.readdirSync(root, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      const full = path.join(root, entry.name);
+      return entry.isDirectory() ? files(full, keep) : keep(full) ? [full] : [];
+    });
+}

@@ -1,0 +1,60 @@
+import { OutputIndex } from './output-index';
+
+/** What a consistency finding is about: the id of the rule that found it. */
+export enum ConsistencyFindingKind {
+  /** The Issuer's `spec.vault.path` is not `<mount>/sign/<role>` of an existing PKI mount and role. */
+  ISSUER_PATH = 'issuer-path',
+  /** The Issuer's `auth.kubernetes.mountPath` is not `/v1/auth/<path>` of an existing Kubernetes auth method. */
+  ISSUER_MOUNT_PATH = 'issuer-mount-path',
+  /** The Issuer's `auth.kubernetes.role` is not a role of that auth method. */
+  ISSUER_AUTH_ROLE = 'issuer-auth-role',
+  /** The Issuer's service account is not the one the auth role binds, or does not exist. */
+  ISSUER_SERVICE_ACCOUNT = 'issuer-service-account',
+  /** The auth role does not bind the Issuer's namespace (exactly). */
+  ISSUER_NAMESPACE = 'issuer-namespace',
+  /** The auth role's audience is not the one cert-manager requests for the Issuer. */
+  ISSUER_AUDIENCE = 'issuer-audience',
+  /** The auth role's policies do not allow exactly signing at the Issuer's path. */
+  ISSUER_POLICY = 'issuer-policy',
+  /** The Issuer's server or Vault namespace is not the Vault the Terraform configures. */
+  ISSUER_SERVER = 'issuer-server',
+  /** No approver-policy CertificateRequestPolicy selects the Issuer in its namespace. */
+  ISSUER_APPROVER_POLICY = 'issuer-approver-policy',
+  /** A Certificate's issuer does not exist. */
+  CERTIFICATE_ISSUER = 'certificate-issuer',
+  /** A Certificate's key algorithm or size is not the one its policy and Vault role accept. */
+  CERTIFICATE_KEY_ALGORITHM = 'certificate-key-algorithm',
+  /** A Certificate's duration exceeds its policy's maxDuration or its Vault role's max_ttl. */
+  CERTIFICATE_DURATION = 'certificate-duration',
+  /** Two Certificates write the same Secret. */
+  CERTIFICATE_SECRET = 'certificate-secret',
+  /** Two objects of the same kind share a namespace and name: one would overwrite the other. */
+  DUPLICATE_OBJECT = 'duplicate-object',
+}
+
+/** One reference that does not resolve between the Kubernetes manifests and the Terraform. */
+export interface ConsistencyFinding {
+  /** What kind of reference broke (the id of the rule that found it). */
+  readonly kind: ConsistencyFindingKind;
+  /** The Kubernetes object the finding is about, as `Kind namespace/name`. */
+  readonly object: string;
+  /** What does not resolve, and what it should resolve to. */
+  readonly message: string;
+}
+
+/** A consistency rule, as `ConsistencyCheck.rules()` lists it. */
+export interface ConsistencyRuleInfo {
+  /** The rule's id: the kind of its findings. */
+  readonly id: ConsistencyFindingKind;
+  /** What the rule proves. */
+  readonly description: string;
+}
+
+/**
+ * A consistency rule: an id, a description and a check over the indexed outputs. Rules are data: a feature adds
+ * its rules as a file under `rules/` and lists them in `rules/index.ts`.
+ * @internal
+ */
+export interface ConsistencyRule extends ConsistencyRuleInfo {
+  check(index: OutputIndex, report: (object: string, message: string) => void): void;
+}

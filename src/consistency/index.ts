@@ -1,0 +1,2 @@
+export * from './consistency-rule';
+export * from './consistency-check';

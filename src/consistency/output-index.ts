@@ -1,0 +1,167 @@
+import { Durations } from '../durations';
+
+/** One Terraform resource of a synthesized stack. @internal */
+export interface TerraformResource {
+  /** Which of the given stacks it belongs to (references resolve within it). */
+  readonly stack: number;
+  readonly type: string;
+  readonly id: string;
+  readonly body: any;
+}
+
+/** A Kubernetes object's identity for duplicate detection: group, kind, namespace, name. @internal */
+export function objectKey(m: any): string {
+  const group = String(m.apiVersion ?? '').includes('/') ? String(m.apiVersion).split('/')[0] : '';
+  return `${group}/${m.kind}/${m.metadata?.namespace ?? ''}/${m.metadata?.name ?? ''}`;
+}
+
+/** `Kind namespace/name` (or `Kind name` for cluster-scoped objects), how findings name an object. @internal */
+export function describeObject(m: any): string {
+  const ns = m.metadata?.namespace;
+  return `${m.kind} ${ns !== undefined ? `${ns}/` : ''}${m.metadata?.name ?? '<unnamed>'}`;
+}
+
+/**
+ * Both synthesized outputs, indexed once so that every rule is a constant-time lookup per object: the check stays
+ * linear in the size of the outputs (tens of thousands of objects in seconds).
+ * @internal
+ */
+export class OutputIndex {
+  public readonly manifests: any[];
+  private readonly byKind = new Map<string, any[]>();
+  private readonly byName = new Map<string, any>();
+  private readonly resourcesByType = new Map<string, TerraformResource[]>();
+  private readonly lookups = new Map<string, Map<string, TerraformResource>>();
+  private readonly stacks: any[];
+  private selecting?: Map<string, any[]>;
+
+  constructor(manifests: any[], stacks: any[]) {
+    this.manifests = manifests.filter((m) => m && typeof m === 'object' && !Array.isArray(m));
+    this.stacks = stacks.filter((s) => s && typeof s === 'object');
+    for (const m of this.manifests) {
+      const kindKey = `${m.apiVersion}/${m.kind}`;
+      const list = this.byKind.get(kindKey);
+      if (list) list.push(m);
+      else this.byKind.set(kindKey, [m]);
+      const key = `${kindKey}/${m.metadata?.namespace ?? ''}/${m.metadata?.name ?? ''}`;
+      if (!this.byName.has(key)) this.byName.set(key, m);
+    }
+    this.stacks.forEach((stack, i) => {
+      for (const [type, instances] of Object.entries((stack.resource ?? {}) as Record<string, Record<string, any>>)) {
+        const list = this.resourcesByType.get(type) ?? [];
+        for (const [id, body] of Object.entries(instances)) list.push({ stack: i, type, id, body });
+        this.resourcesByType.set(type, list);
+      }
+    });
+  }
+
+  /** Every object of `kind` in `apiVersion`. */
+  public objects(apiVersion: string, kind: string): any[] {
+    return this.byKind.get(`${apiVersion}/${kind}`) ?? [];
+  }
+
+  /** The object of `kind` named `name` in `namespace` (undefined for cluster-scoped objects). */
+  public object(apiVersion: string, kind: string, namespace: string | undefined, name: string): any {
+    return this.byName.get(`${apiVersion}/${kind}/${namespace ?? ''}/${name}`);
+  }
+
+  /** Every Terraform resource of `type`, across the stacks. */
+  public resources(type: string): TerraformResource[] {
+    return this.resourcesByType.get(type) ?? [];
+  }
+
+  /**
+   * The resource of `type` whose `key(resource)` equals `value`; the index for each (type, key) pair is built on first use.
+   * @param keyName names the key function, so its index is built once
+   */
+  public lookup(type: string, keyName: string, key: (r: TerraformResource) => unknown, value: string): TerraformResource | undefined {
+    const id = `${type}\u0000${keyName}`;
+    let index = this.lookups.get(id);
+    if (!index) {
+      index = new Map();
+      for (const r of this.resources(type)) {
+        const k = key(r);
+        if (typeof k === 'string' && !index.has(k)) index.set(k, r);
+      }
+      this.lookups.set(id, index);
+    }
+    return index.get(value);
+  }
+
+  /** The Vault provider block of a stack (the first `provider.vault`). */
+  public vaultProvider(stack: number): any {
+    const provider = this.stacks[stack]?.provider?.vault;
+    return (Array.isArray(provider) ? provider[0] : provider) ?? {};
+  }
+
+  /** Resolves a `${type.id.attr}` reference inside `stack` to the literal it points to. */
+  public resolve(stack: number, value: unknown): unknown {
+    const match = typeof value === 'string' ? /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/.exec(value) : null;
+    if (!match) return value;
+    const [, type, id, attr] = match;
+    const target = this.stacks[stack]?.resource?.[type]?.[id];
+    return target === undefined ? value : this.resolve(stack, target[attr]);
+  }
+
+  /** A PKI mount by path. */
+  public pkiMount(path: string): TerraformResource | undefined {
+    return this.lookup('vault_mount', 'pki-path', (r) => (r.body.type === 'pki' ? this.resolve(r.stack, r.body.path) : undefined), path);
+  }
+
+  /** A PKI role by mount path and name. */
+  public pkiRole(mount: string, name: string): TerraformResource | undefined {
+    return this.lookup('vault_pki_secret_backend_role', 'mount+name',
+      (r) => `${this.resolve(r.stack, r.body.backend)}\u0000${this.resolve(r.stack, r.body.name)}`, `${mount}\u0000${name}`);
+  }
+
+  /** A Kubernetes auth method by path. */
+  public kubernetesAuthBackend(path: string): TerraformResource | undefined {
+    return this.lookup('vault_auth_backend', 'kubernetes-path',
+      (r) => (r.body.type === 'kubernetes' ? this.resolve(r.stack, r.body.path ?? r.body.type) : undefined), path);
+  }
+
+  /** A Kubernetes auth role by backend path and role name. */
+  public kubernetesAuthRole(backend: string, role: string): TerraformResource | undefined {
+    return this.lookup('vault_kubernetes_auth_backend_role', 'backend+role',
+      (r) => `${this.resolve(r.stack, r.body.backend ?? 'kubernetes')}\u0000${this.resolve(r.stack, r.body.role_name)}`, `${backend}\u0000${role}`);
+  }
+
+  /** A Vault policy by name. */
+  public policy(name: string): TerraformResource | undefined {
+    return this.lookup('vault_policy', 'name', (r) => this.resolve(r.stack, r.body.name), name);
+  }
+
+  /** The approver-policy CertificateRequestPolicies selecting the namespaced Issuer `name` in `namespace`. */
+  public policiesSelecting(namespace: string, name: string): any[] {
+    if (!this.selecting) {
+      this.selecting = new Map();
+      for (const p of this.objects('policy.cert-manager.io/v1alpha1', 'CertificateRequestPolicy')) {
+        const ref = p.spec?.selector?.issuerRef ?? {};
+        if ((ref.kind ?? 'Issuer') !== 'Issuer' || (ref.group ?? 'cert-manager.io') !== 'cert-manager.io') continue;
+        // No namespace selector: the policy applies in every namespace (approver-policy v0.27.0 selector semantics).
+        const namespaces: string[] = p.spec?.selector?.namespace ? p.spec.selector.namespace.matchNames ?? [] : ['*'];
+        for (const ns of namespaces) {
+          const key = `${ns}\u0000${ref.name}`;
+          this.selecting.set(key, [...(this.selecting.get(key) ?? []), p]);
+        }
+      }
+    }
+    return [...this.selecting.get(`${namespace}\u0000${name}`) ?? [], ...this.selecting.get(`*\u0000${name}`) ?? []];
+  }
+
+  /** The Vault role behind a cert-manager Issuer (from its `<mount>/sign/<role>` path), if it resolves. */
+  public roleOfIssuer(issuer: any): TerraformResource | undefined {
+    const match = /^(.+)\/sign\/([^/]+)$/.exec(issuer?.spec?.vault?.path ?? '');
+    return match ? this.pkiRole(match[1], match[2]) : undefined;
+  }
+
+}
+
+/** Seconds of a Go duration (`24h`, `1h30m`, `90s`, `1.5h`), or undefined when it is not one. @internal */
+export function goDurationSeconds(text: unknown): number | undefined {
+  if (typeof text !== 'string' || !/^((\d+(\.\d+)?)(h|m|s|ms))+$/.test(text)) return undefined;
+  const unit: Record<string, number> = { h: Durations.HOUR, m: 60, s: 1, ms: 0.001 };
+  let total = 0;
+  for (const [, n, , u] of text.matchAll(/(\d+(\.\d+)?)(ms|h|m|s)/g)) total += Number(n) * unit[u];
+  return total;
+}
