@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { ConsistencyFinding, ConsistencyFindingKind, ConsistencyRuleInfo } from './consistency-rule';
 import { OutputIndex } from './output-index';
 import { BUILT_IN_RULES } from './rules';
@@ -51,12 +51,13 @@ export class ConsistencyCheck {
    * whose every `cdk.tf.json` is read). Files are read one at a time, so outputs of any size work.
    */
   public static checkOutputs(manifestDir: string, terraformPath: string, options: ConsistencyCheckOptions = {}): ConsistencyFinding[] {
-    const manifests = files(manifestDir, (f) => /\.ya?ml$/.test(f)).flatMap((file) => parseAllDocuments(fs.readFileSync(file, 'utf8'))
-      .map((doc) => {
-        if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message.split('\n')[0]}`);
-        return doc.toJS();
-      })
-      .filter((m) => m !== null && m !== undefined));
+    const manifests = files(manifestDir, (f) => /\.ya?ml$/.test(f)).flatMap((file) => {
+      try {
+        return loadAll(fs.readFileSync(file, 'utf8')).filter((m) => m !== null && m !== undefined);
+      } catch (e) {
+        throw new Error(`${file}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    });
     const stacks = files(terraformPath, (f) => path.basename(f) === 'cdk.tf.json' || !fs.statSync(terraformPath).isDirectory())
       .map((file) => JSON.parse(fs.readFileSync(file, 'utf8')));
     return ConsistencyCheck.check(manifests, stacks, options);
