@@ -3,7 +3,7 @@ import { App, Chart } from 'cdk8s';
 import { App as TerraformApp } from 'cdktf';
 // lib/ exists once `npm run bench` has compiled the library (its first step), not on a fresh clone.
 // eslint-disable-next-line import/no-unresolved
-import { PkiHierarchy, ShortLivedCertificate, TenantIssuer, VaultPkiStack } from '../lib';
+import { PkiHierarchy, ShortLivedCertificate, TenantIssuer, VaultPkiStack, VaultServerCa } from '../lib';
 import {
   BuiltScenario, Outdirs, SCENARIO, tenantCertificateDnsName, tenantDomain, tenantNamespace,
 } from './scenarios';
@@ -11,7 +11,7 @@ import {
 export function buildLibraryScenario(tenants: number, outdirs: Outdirs): BuiltScenario {
   const k8s = new App({ outdir: outdirs.k8s });
   const tf = new TerraformApp({ outdir: outdirs.tf });
-  const vault = new VaultPkiStack(tf, SCENARIO.stackId, { address: SCENARIO.vaultAddress });
+  const vault = new VaultPkiStack(tf, SCENARIO.stackId, { address: SCENARIO.vaultAddress, serverCa: VaultServerCa.systemTrust() });
   const chart = new Chart(k8s, SCENARIO.chartId);
   const pki = new PkiHierarchy(chart, SCENARIO.hierarchy, {
     vault,

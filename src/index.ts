@@ -2,6 +2,7 @@ export * from './names';
 export * from './key-algorithm';
 export * from './vault-server-ca';
 export * from './vault-pki-stack';
+export * from './token-reviewer';
 export * from './kubernetes-auth-backend';
 export * from './root-ca';
 export * from './intermediate-ca';

@@ -80,6 +80,14 @@ export class PkiNames {
     return `${issuerName}-vault-token`;
   }
 
+  /**
+   * ClusterRoleBinding of an Issuer's service account to `system:auth-delegator`, when its login tokens review
+   * themselves (Vault outside the cluster): `vault-pki-token-review-<namespace>-<issuer>`.
+   */
+  public static tokenReviewBindingName(namespace: string, issuerName: string): string {
+    return `vault-pki-token-review-${PkiNames.roleName(namespace, issuerName)}`;
+  }
+
   /** Cluster-scoped approver-policy CertificateRequestPolicy of a tenant: `<namespace>-<issuer>`. */
   public static certificateRequestPolicyName(namespace: string, issuerName: string): string {
     return PkiNames.roleName(namespace, issuerName);

@@ -39,8 +39,8 @@ export class PkiMount extends Construct {
     }), 'mount');
     this.named(new PkiSecretBackendConfigUrls(this, 'urls', {
       backend: this.mount.path,
-      issuingCertificates: [PkiNames.vaultApiUrl(vault.address, `${path}/ca`, vault.vaultNamespace)],
-      crlDistributionPoints: [PkiNames.vaultApiUrl(vault.address, `${path}/crl`, vault.vaultNamespace)],
+      issuingCertificates: [PkiNames.vaultApiUrl(vault.aiaBaseUrl, `${path}/ca`, vault.vaultNamespace)],
+      crlDistributionPoints: [PkiNames.vaultApiUrl(vault.aiaBaseUrl, `${path}/crl`, vault.vaultNamespace)],
     }), 'urls');
     this.named(new PkiSecretBackendCrlConfig(this, 'crl', {
       backend: this.mount.path,

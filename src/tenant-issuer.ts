@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { grantToCertManager } from './cert-manager-grant';
+import { ClusterScopedRoleBinding } from './cluster-scoped';
 import { Dns } from './dns';
 import { Durations } from './durations';
 import { Problems } from './errors';
@@ -229,6 +230,17 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
       certManagerServiceAccount,
     });
 
+    const reviewer = intermediate.kubernetesAuth.tokenReviewer;
+    if (reviewer.reviewsItself) {
+      // Vault outside the cluster reviews each login token with the token itself: the service account may create
+      // TokenReviews (and SubjectAccessReviews), nothing else.
+      new ClusterScopedRoleBinding(this, 'token-review', {
+        metadata: { name: PkiNames.tokenReviewBindingName(this.namespace, this.issuerName), labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
+      });
+    }
+
     const vaultStack = intermediate.vault;
     new Issuer(this, 'issuer', {
       metadata: metadata(this.issuerName),
@@ -242,7 +254,11 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
             kubernetes: {
               role: this.roleName,
               mountPath: intermediate.kubernetesAuth.issuerMountPath,
-              serviceAccountRef: { name: this.serviceAccountName },
+              serviceAccountRef: {
+                name: this.serviceAccountName,
+                // The API server's audience, so the token can be its own TokenReview bearer (Vault outside the cluster).
+                audiences: reviewer.reviewsItself ? [reviewer.apiAudience!] : undefined,
+              },
             },
           },
         },

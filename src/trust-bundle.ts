@@ -172,7 +172,7 @@ export class TrustBundle extends Construct {
       `the hierarchies publish their CA certificates into different namespaces (${[...namespaces].join(', ')}); ` +
       "trust-manager reads sources from its one trust namespace: give every hierarchy the same 'caPublicationNamespace'");
     (props.additionalCaCertificates ?? []).forEach((pem, i) =>
-      Pem.certificateProblems(`additionalCaCertificates[${i}]`, pem).forEach((p) => problems.add(p)));
+      Pem.certificateProblems(`additionalCaCertificates[${i}]`, pem, { ca: true }).forEach((p) => problems.add(p)));
     problems.throwIfAny(this, 'TrustBundle');
   }
 }

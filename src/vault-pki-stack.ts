@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Problems } from './errors';
 import { KubernetesProvider, LocalBackend, TerraformStack, VaultProvider } from './terraform';
+import { Urls } from './urls';
 import { VaultServerCa } from './vault-server-ca';
 
 /** Props of {@link VaultPkiStack}. */
@@ -18,10 +19,23 @@ export interface VaultPkiStackProps {
   readonly vaultNamespace?: string;
 
   /**
-   * How cert-manager verifies Vault's TLS certificate (every Issuer's `caBundle`/`caBundleSecretRef`).
-   * @default VaultServerCa.systemTrust()
+   * How cert-manager verifies Vault's TLS certificate (every Issuer's `caBundle`/`caBundleSecretRef`). Required,
+   * because the choice decides whether any Issuer ever becomes Ready: an internal Vault (`https://vault.internal`)
+   * has a certificate from an internal CA, which the cert-manager image's system trust store does not hold, so
+   * give that CA with `VaultServerCa.fromPem()`. Choose `VaultServerCa.systemTrust()` only for a Vault whose
+   * certificate chains to a public CA. A given CA replaces the system roots (cert-manager v1.21.1
+   * `internal/vault/vault.go`), it is not added to them.
    */
-  readonly serverCa?: VaultServerCa;
+  readonly serverCa: VaultServerCa;
+
+  /**
+   * Base URL written into every CA and leaf certificate's Authority Information Access (issuing certificate) and
+   * CRL distribution point: `<base>/v1/<mount>/ca` and `<base>/v1/<mount>/crl`. RFC 5280 clients fetch these with
+   * plain http (fetching a CA over TLS would need that CA first), so point it at an http listener or a proxy in
+   * front of Vault's unauthenticated `/v1/<mount>/ca` and `/v1/<mount>/crl` paths, e.g. `http://pki.internal`.
+   * @default - the Vault `address` (https: clients that fetch AIA or CRLs over http cannot use it)
+   */
+  readonly aiaBaseUrl?: string;
 
   /**
    * Give the stack a local backend whose state file path is relative
@@ -55,6 +69,8 @@ export class VaultPkiStack extends TerraformStack {
   public readonly vaultNamespace?: string;
   /** How cert-manager verifies Vault's TLS certificate. */
   public readonly serverCa: VaultServerCa;
+  /** Base URL of the AIA and CRL distribution URLs in certificates. */
+  public readonly aiaBaseUrl: string;
 
   private readonly claims = new Map<string, string>();
   private kubernetesProviderInstance?: KubernetesProvider;
@@ -64,27 +80,26 @@ export class VaultPkiStack extends TerraformStack {
     const problems = new Problems();
     const address = props.address ?? '';
     const allowHttp = props.allowInsecureHttp ?? false;
-    let url: URL | undefined;
-    try {
-      url = new URL(address);
-    } catch {
-      problems.add(`'address' (${address || '<empty>'}) is not a URL; give Vault's address, e.g. 'https://vault.internal:8200'`);
-    }
-    if (url && url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) {
-      problems.add(`'address' (${address}) must use https: cert-manager sends service account tokens and CSRs to it; ` +
-        "use an https:// address (or set 'allowInsecureHttp' for a local dev server)");
-    }
-    if (url && (url.pathname !== '/' || url.search || url.hash)) {
-      problems.add(`'address' (${address}) must be Vault's base address without a path; drop '${url.pathname}${url.search}${url.hash}'`);
+    Urls.problems('address', address, allowHttp ? ['https:', 'http:'] : ['https:'],
+      "cert-manager sends service account tokens and CSRs to it; use an https:// address (or set 'allowInsecureHttp' for a local dev server)")
+      .forEach((p) => problems.add(p));
+    if (props.aiaBaseUrl !== undefined) {
+      Urls.problems('aiaBaseUrl', props.aiaBaseUrl, ['http:', 'https:'], 'use e.g. http://pki.internal').forEach((p) => problems.add(p));
     }
     if (props.vaultNamespace !== undefined && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(props.vaultNamespace)) {
       problems.add(`'vaultNamespace' (${props.vaultNamespace}) is not a Vault namespace path; use e.g. 'admin' or 'admin/pki'`);
     }
-    const serverCa = props.serverCa ?? VaultServerCa.systemTrust();
-    serverCa._problems('serverCa').forEach((p) => problems.add(p));
+    const serverCa = props.serverCa;
+    if (!(serverCa instanceof VaultServerCa)) {
+      problems.add("'serverCa' is missing; say how cert-manager verifies Vault's TLS certificate: VaultServerCa.fromPem(<the CA that issued Vault's certificate>) " +
+        'for an internal CA, VaultServerCa.systemTrust() only when it chains to a public CA');
+    } else {
+      serverCa._problems('serverCa').forEach((p) => problems.add(p));
+    }
     problems.throwIfAny(this, 'VaultPkiStack');
 
     this.address = address.replace(/\/+$/, '');
+    this.aiaBaseUrl = (props.aiaBaseUrl ?? address).replace(/\/+$/, '');
     this.vaultNamespace = props.vaultNamespace;
     this.serverCa = serverCa;
     if (props.localBackend ?? true) {

@@ -5,14 +5,18 @@ import { Pem } from './pem';
  * `spec.vault.caBundle` / `caBundleSecretRef`). Verification is never switched off.
  */
 export class VaultServerCa {
-  /** Verify Vault with the system trust store of the cert-manager controller image. */
+  /**
+   * Verify Vault with the system trust store of the cert-manager controller image: only for a Vault whose TLS
+   * certificate chains to a public CA. An internal CA is not in that store, and every Issuer stays not Ready.
+   */
   public static systemTrust(): VaultServerCa {
     return new VaultServerCa(undefined, undefined, undefined);
   }
 
   /**
    * Verify Vault with this PEM CA certificate (bundle), inlined base64-encoded into every Issuer
-   * (`spec.vault.caBundle`). A CA certificate is public data.
+   * (`spec.vault.caBundle`). A CA certificate is public data. It must parse as X.509 and be a CA. cert-manager then
+   * trusts only these CAs for Vault (not the system roots).
    */
   public static fromPem(pem: string): VaultServerCa {
     return new VaultServerCa(pem, undefined, undefined);
@@ -51,7 +55,7 @@ export class VaultServerCa {
 
   /** @internal */
   public _problems(prop: string): string[] {
-    const problems = Pem.certificateProblems(prop, this.pem);
+    const problems = Pem.certificateProblems(prop, this.pem, { ca: true });
     if (this.secretName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(this.secretName)) {
       problems.push(`'${prop}' Secret name (${this.secretName}) is not a valid Kubernetes name (RFC 1123 subdomain)`);
     }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { IntermediateCa, KeyAlgorithm, PkiHierarchy, RootCa } from '../src';
-import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth } from './util';
+import { IntermediateCa, KeyAlgorithm, PkiHierarchy, RootCa, TenantIssuer, TokenReviewer } from '../src';
+import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth, KUBERNETES_CA_PEM } from './util';
 import { PkiValidationError } from '../src/errors';
 
 describe('PkiHierarchy', () => {
@@ -146,7 +146,7 @@ describe('PkiHierarchy', () => {
 
     test('custom path, host and CA; a second hierarchy can reuse it', () => {
       const scope = newScope();
-      const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      const ca = KUBERNETES_CA_PEM;
       const first = newHierarchy(scope, { kubernetesAuth: { path: 'k8s-prod', kubernetesHost: 'https://api.prod:6443', kubernetesCaCertificate: ca } });
       new PkiHierarchy(scope.chart, 'next', {
         vault: scope.vault,
@@ -160,6 +160,60 @@ describe('PkiHierarchy', () => {
       const config = resource(terraform, 'vault_kubernetes_auth_backend_config');
       expect([config.kubernetes_host, config.kubernetes_ca_cert]).toEqual(['https://api.prod:6443', ca]);
       expect(Object.values(resources(terraform, 'vault_mount')).map((m) => m.path)).toContain('pki2027-int-services');
+    });
+  });
+
+  describe('Kubernetes auth: who reviews the login tokens (Vault replaces its whole config on every write)', () => {
+    test('GIVEN Vault in the cluster THEN its pod token reviews, iss validation is off explicitly, no reviewer JWT', () => {
+      const scope = newScope();
+      newHierarchy(scope);
+      const config = resource(synthBoth(scope).terraform, 'vault_kubernetes_auth_backend_config');
+      expect([config.disable_iss_validation, config.disable_local_ca_jwt, config.token_reviewer_jwt]).toEqual([true, false, undefined]);
+    });
+
+    test('GIVEN Vault outside the cluster (clientToken) THEN each token reviews itself: API audience on the Issuer, auth-delegator for its account', () => {
+      const scope = newScope();
+      const pki = newHierarchy(scope, {
+        kubernetesAuth: {
+          kubernetesHost: 'https://api.prod.example:6443',
+          kubernetesCaCertificate: KUBERNETES_CA_PEM,
+          tokenReviewer: TokenReviewer.clientToken('https://kubernetes.default.svc.cluster.local'),
+        },
+      });
+      new TenantIssuer(scope.chart, 'payments', { intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'] });
+      const { manifests, terraform } = synthBoth(scope);
+      const config = resource(terraform, 'vault_kubernetes_auth_backend_config');
+      expect([config.kubernetes_host, config.disable_local_ca_jwt, config.disable_iss_validation, config.token_reviewer_jwt])
+        .toEqual(['https://api.prod.example:6443', true, true, undefined]);
+      expect(objects(manifests, 'Issuer')[0].spec.vault.auth.kubernetes.serviceAccountRef)
+        .toEqual({ name: 'vault-services', audiences: ['https://kubernetes.default.svc.cluster.local'] });
+      expect(objects(manifests, 'ClusterRoleBinding')).toEqual([{
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: expect.objectContaining({ name: 'vault-pki-token-review-payments-vault-services' }),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+        subjects: [{ kind: 'ServiceAccount', name: 'vault-services', namespace: 'payments' }],
+      }]);
+      expect(objects(manifests, 'ClusterRoleBinding')[0].metadata.namespace).toBeUndefined();
+    });
+
+    test('GIVEN Vault in the cluster THEN no Issuer token carries an API audience and nothing is bound to auth-delegator', () => {
+      const scope = newScope();
+      const pki = newHierarchy(scope);
+      new TenantIssuer(scope.chart, 'payments', { intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'] });
+      const { manifests } = synthBoth(scope);
+      expect(objects(manifests, 'Issuer')[0].spec.vault.auth.kubernetes.serviceAccountRef).toEqual({ name: 'vault-services' });
+      expect(objects(manifests, 'ClusterRoleBinding')).toEqual([]);
+    });
+
+    test('fails: Vault outside the cluster without the API server URL and CA, or with a bad audience', () => {
+      const outside = (kubernetesAuth: any) => errorOf(() => newHierarchy(newScope(), { kubernetesAuth }));
+      const message = outside({ tokenReviewer: TokenReviewer.clientToken('https://kubernetes.default.svc.cluster.local') });
+      expect(message).toMatch(/'kubernetesAuth.kubernetesHost' is required with TokenReviewer.clientToken\(\)/);
+      expect(message).toMatch(/'kubernetesAuth.kubernetesCaCertificate' is required with TokenReviewer.clientToken\(\)/);
+      expect(outside({ kubernetesHost: 'https://a:6443', kubernetesCaCertificate: KUBERNETES_CA_PEM, tokenReviewer: TokenReviewer.clientToken('a b') }))
+        .toMatch(/'kubernetesAuth.tokenReviewer' API audience \(a b\) must be one audience of the API server/);
+      expect(outside({ kubernetesHost: 'https://u:p@a:6443' })).toMatch(/'kubernetesAuth.kubernetesHost' must not carry credentials/);
     });
   });
 

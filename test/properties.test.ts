@@ -2,9 +2,9 @@ import { Duration, Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
 import * as fc from 'fast-check';
 import {
-  ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiHierarchy, ShortLivedCertificate, TenantIssuer, TrustBundle, VaultPkiStack,
+  ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiHierarchy, ShortLivedCertificate, TenantIssuer, TrustBundle, VaultPkiStack, VaultServerCa,
 } from '../src';
-import { resolveRef } from './util';
+import { EXAMPLE_CA_PEM, resolveRef } from './util';
 import { PkiValidationError } from '../src/errors';
 
 /* ------------------------------------------------------------------------------------------------
@@ -69,7 +69,7 @@ const scenarioSpec: fc.Arbitrary<ScenarioSpec> = fc.record({
 }));
 
 function build(spec: ScenarioSpec) {
-  const vault = new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200' });
+  const vault = new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
   const chart = K8sTesting.chart();
   const pki = new PkiHierarchy(chart, 'pki', {
     vault,
@@ -253,7 +253,7 @@ const mutations = (garbage: string, n: number): Mutation[] => [
 ];
 
 function buildWithForeignName(spec: ScenarioSpec) {
-  const vault = new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200' });
+  const vault = new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
   const chart = K8sTesting.chart();
   const pki = new PkiHierarchy(chart, 'pki', {
     vault, root: { commonName: 'r' }, intermediates: spec.intermediates.map((i) => ({ name: i.name, domains: [i.domain] })),

@@ -1,9 +1,9 @@
 import { Testing as K8sTesting } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PkiHierarchy, TrustBundle, TrustBundleProps } from '../src';
-import { errorOf, newHierarchy, newScope, objects, resource, synthBoth, TestScope } from './util';
+import { errorOf, newHierarchy, newScope, objects, resource, synthBoth, TestScope, EXAMPLE_CA_PEM } from './util';
 
-const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n';
+const PEM = EXAMPLE_CA_PEM;
 
 function newBundle(props: Partial<TrustBundleProps> = {}, scope: TestScope = newScope()) {
   const pki = (scope.chart.node.tryFindChild('pki') as PkiHierarchy) ?? newHierarchy(scope);

@@ -1,6 +1,15 @@
 import { Chart, Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
-import { PkiHierarchy, PkiHierarchyProps, VaultPkiStack, VaultPkiStackProps } from '../src';
+import * as fs from 'fs';
+import * as path from 'path';
+import { PkiHierarchy, PkiHierarchyProps, VaultPkiStack, VaultPkiStackProps, VaultServerCa } from '../src';
+
+/** A real PEM CA certificate (public; its key was discarded), see test/fixtures/README.md. */
+export const EXAMPLE_CA_PEM = fs.readFileSync(path.join(__dirname, 'fixtures', 'example-ca.pem'), 'utf8');
+/** A real PEM server certificate (not a CA). */
+export const EXAMPLE_SERVER_PEM = fs.readFileSync(path.join(__dirname, 'fixtures', 'example-server.pem'), 'utf8');
+/** A real PEM CA certificate standing in for a cluster's API server CA. */
+export const KUBERNETES_CA_PEM = fs.readFileSync(path.join(__dirname, 'fixtures', 'kubernetes-ca.pem'), 'utf8');
 
 /** A cdk8s chart and a Vault stack, side by side, as a user program has them. */
 export interface TestScope {
@@ -11,7 +20,7 @@ export interface TestScope {
 export function newScope(vaultProps: Partial<VaultPkiStackProps> = {}): TestScope {
   const k8s = K8sTesting.app();
   const tf = TfTesting.app();
-  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200', ...vaultProps });
+  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM), ...vaultProps });
   const chart = new Chart(k8s, 'pki');
   return { chart, vault };
 }

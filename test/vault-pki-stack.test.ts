@@ -1,9 +1,11 @@
 import { Testing as TfTesting } from 'cdktf';
 import { PkiHierarchy, TenantIssuer, VaultPkiStack, VaultPkiStackProps, VaultServerCa } from '../src';
-import { errorOf, newHierarchy, newScope, objects, resource, synthBoth } from './util';
+import { errorOf, EXAMPLE_CA_PEM, EXAMPLE_SERVER_PEM, KUBERNETES_CA_PEM, newHierarchy, newScope, objects, resource, resources, synthBoth } from './util';
 
-const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n';
-const stack = (props: Partial<VaultPkiStackProps>) => new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200', ...props });
+const CA = EXAMPLE_CA_PEM;
+const stack = (props: Partial<VaultPkiStackProps>) => new VaultPkiStack(TfTesting.app(), 'vault', {
+  address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(CA), ...props,
+});
 
 describe('VaultPkiStack', () => {
   test('the Vault provider with the address, no credentials, a relative local state path', () => {
@@ -44,11 +46,11 @@ describe('VaultPkiStack', () => {
 
   test('errors', () => {
     expect(errorOf(() => stack({ address: 'http://vault:8200' })))
-      .toMatch(/VaultPkiStack 'vault': 'address' \(http:\/\/vault:8200\) must use https: cert-manager sends service account tokens and CSRs to it/);
+      .toMatch(/VaultPkiStack 'vault': 'address' \(http:\/\/vault:8200\) must use https; cert-manager sends service account tokens and CSRs to it/);
     expect(() => stack({ address: 'http://127.0.0.1:8200', allowInsecureHttp: true })).not.toThrow();
     expect(errorOf(() => stack({ address: 'vault:8200' }))).toMatch(/must use https|is not a URL/);
     expect(errorOf(() => stack({ address: 'not a url' }))).toMatch(/'address' \(not a url\) is not a URL/);
-    expect(errorOf(() => stack({ address: 'https://vault:8200/v1' }))).toMatch(/must be Vault's base address without a path; drop '\/v1'/);
+    expect(errorOf(() => stack({ address: 'https://vault:8200/v1' }))).toMatch(/must be a base address without a path; drop '\/v1'/);
     expect(errorOf(() => stack({ vaultNamespace: 'bad ns' }))).toMatch(/'vaultNamespace' \(bad ns\) is not a Vault namespace path/);
     expect(errorOf(() => stack({ serverCa: VaultServerCa.fromPem('nope') }))).toMatch(/'serverCa' is not PEM certificates only/);
     expect(errorOf(() => stack({ serverCa: VaultServerCa.fromPem(`${CA}-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----`) })))
@@ -56,5 +58,37 @@ describe('VaultPkiStack', () => {
     expect(errorOf(() => stack({ serverCa: VaultServerCa.fromSecret('Vault_CA') }))).toMatch(/'serverCa' Secret name \(Vault_CA\) is not a valid Kubernetes name/);
     expect(errorOf(() => newHierarchy(newScope(), { kubernetesAuth: { kubernetesCaCertificate: 'x' } })))
       .toMatch(/'kubernetesAuth.kubernetesCaCertificate' is not PEM certificates only/);
+  });
+
+  test('fails: no serverCa (an internal Vault would leave every Issuer not Ready), with the choice spelled out', () => {
+    expect(errorOf(() => new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200' } as VaultPkiStackProps)))
+      .toMatch(/'serverCa' is missing; say how cert-manager verifies Vault's TLS certificate: VaultServerCa.fromPem\(.*VaultServerCa.systemTrust\(\) only when it chains to a public CA/);
+  });
+
+  test('fails: a CA PEM that is not X.509, or not a CA', () => {
+    const garbled = CA.replace(/\n[A-Za-z0-9+/]{10}/, '\nAAAAAAAAAA');
+    expect(errorOf(() => stack({ serverCa: VaultServerCa.fromPem(garbled) }))).toMatch(/'serverCa' does not parse as an X.509 certificate/);
+    expect(errorOf(() => stack({ serverCa: VaultServerCa.fromPem(EXAMPLE_SERVER_PEM) })))
+      .toMatch(/'serverCa' \(CN=vault.internal\) is not a CA certificate \(no basicConstraints CA:TRUE\); pass the CA that issued the server certificate/);
+    expect(errorOf(() => stack({ serverCa: VaultServerCa.fromPem(`${CA}${EXAMPLE_SERVER_PEM}`) }))).toMatch(/'serverCa' \(certificate 2 of 2\)/);
+    expect(() => stack({ serverCa: VaultServerCa.fromPem(`${CA}${KUBERNETES_CA_PEM}`) })).not.toThrow();
+  });
+
+  test('fails: credentials in the Vault address or the AIA base URL (they would reach every Issuer and certificate)', () => {
+    expect(errorOf(() => stack({ address: 'https://admin:s3cret@vault.internal:8200' })))
+      .toMatch(/'address' must not carry credentials \('user:password@'\)/);
+    expect(errorOf(() => stack({ aiaBaseUrl: 'http://u:p@pki.internal' }))).toMatch(/'aiaBaseUrl' must not carry credentials/);
+    expect(errorOf(() => stack({ aiaBaseUrl: 'ftp://pki.internal' }))).toMatch(/'aiaBaseUrl' \(ftp:\/\/pki.internal\) must use http or https/);
+  });
+
+  test('AIA and CRL URLs: the Vault address by default, a separate (http) base URL when given', () => {
+    const urls = (props: Partial<VaultPkiStackProps>) => {
+      const scope = newScope(props);
+      newHierarchy(scope);
+      return Object.values(resources(synthBoth(scope).terraform, 'vault_pki_secret_backend_config_urls'))
+        .map((u: any) => [u.issuing_certificates, u.crl_distribution_points]).filter(([i]) => i[0].includes('int-services'))[0];
+    };
+    expect(urls({})).toEqual([['https://vault.internal:8200/v1/pki-int-services/ca'], ['https://vault.internal:8200/v1/pki-int-services/crl']]);
+    expect(urls({ aiaBaseUrl: 'http://pki.internal' })).toEqual([['http://pki.internal/v1/pki-int-services/ca'], ['http://pki.internal/v1/pki-int-services/crl']]);
   });
 });

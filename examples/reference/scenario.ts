@@ -1,9 +1,11 @@
 // The reference scenario of DESIGN.md, as a user writes it. In your own code, import from
 // 'cdk8s-vault-pki' instead of '../../src'.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  PkiAlerts, PkiHierarchy, ShortLivedCertificate, TenantIssuer, TrustBundle, VaultPkiStack,
+  PkiAlerts, PkiHierarchy, ShortLivedCertificate, TenantIssuer, TrustBundle, VaultPkiStack, VaultServerCa,
 } from '../../src';
 
 /** The teams of the reference scenario, each a namespace with its own issuer and a 24h mTLS certificate. */
@@ -17,7 +19,11 @@ export const TEAMS = ['payments', 'auth', 'api'];
  * @param tf the cdktf App (Terraform goes to cdktf.out/stacks/vault/)
  */
 export function buildReferenceScenario(k8s: Construct, tf: Construct) {
-  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200' });
+  // vault.internal has a certificate from the company's internal CA: cert-manager must trust exactly that CA.
+  const vault = new VaultPkiStack(tf, 'vault', {
+    address: 'https://vault.internal:8200',
+    serverCa: VaultServerCa.fromPem(fs.readFileSync(path.join(__dirname, 'vault-server-ca.pem'), 'utf8')),
+  });
   const chart = new Chart(k8s, 'pki');
 
   const pki = new PkiHierarchy(chart, 'pki', {
