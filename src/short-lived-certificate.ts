@@ -13,7 +13,7 @@ import { KeyAlgorithmFamily } from './key-algorithm';
 import { KeyUsage } from './key-usage';
 import { PkiNames } from './names';
 import { ITenantIssuer } from './tenant-issuer';
-import { mountReadOnly, volumeName } from './workload-mount';
+import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
 
 /** Props of {@link ShortLivedCertificate}. */
@@ -157,8 +157,10 @@ export class ShortLivedCertificate extends Construct {
   }
 
   /**
-   * Mounts the certificate's Secret read-only into a workload of the same namespace
-   * (`tls.crt`, `tls.key`, `ca.crt` under `path`), files readable by the owner only.
+   * Mounts the certificate's Secret read-only into one container of a workload of the same namespace
+   * (`tls.crt`, `tls.key`, `ca.crt` under `path`). The files belong to root and the pod's fsGroup with mode 0440:
+   * the workload's non-root user reads them through that group, other users cannot. A pod without an fsGroup gets
+   * one (see `WorkloadMountOptions.fsGroup`); only the chosen container mounts the volume.
    */
   public mount(workload: kplus.AbstractPod, options: WorkloadMountOptions = {}): void {
     mountReadOnly({
@@ -168,13 +170,14 @@ export class ShortLivedCertificate extends Construct {
       options,
       defaultPath: `/etc/tls/${this.certificateName}`,
       namespace: this.namespace,
-      volume: (scope, id) => kplus.Volume.fromSecret(scope, id, kplus.Secret.fromSecretName(scope, `${id}-secret`, this.secretName), {
-        name: volumeName('tls', this.certificateName),
-        defaultMode: 0o400,
+      volumeName: volumeName('tls', this.certificateName),
+      secret: true,
+      volume: (scope, id, name) => kplus.Volume.fromSecret(scope, id, kplus.Secret.fromSecretName(scope, `${id}-secret`, this.secretName), {
+        name,
+        defaultMode: KEY_FILE_MODE,
       }),
     });
   }
-
 
   private validate(props: ShortLivedCertificateProps, usages: KeyUsage[], dnsNames: string[], ipAddresses: string[]): void {
     const problems = new Problems();

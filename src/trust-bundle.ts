@@ -139,8 +139,11 @@ export class TrustBundle extends Construct {
       workload,
       options,
       defaultPath: `/etc/trust-bundle/${this.bundleName}`,
-      volume: (scope, id) => kplus.Volume.fromConfigMap(scope, id, kplus.ConfigMap.fromConfigMapName(scope, `${id}-config-map`, this.bundleName), {
-        name: volumeName('trust', this.bundleName),
+      volumeName: volumeName('trust', this.bundleName),
+      // CA certificates are public: readable by any user of the container (mode 0644).
+      secret: false,
+      volume: (scope, id, name) => kplus.Volume.fromConfigMap(scope, id, kplus.ConfigMap.fromConfigMapName(scope, `${id}-config-map`, this.bundleName), {
+        name,
       }),
     });
   }

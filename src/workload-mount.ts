@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -13,12 +14,33 @@ export interface VolumeMountRequest {
   readonly defaultPath: string;
   /** The namespace the workload must be in, when the mounted object lives in one namespace. */
   readonly namespace?: string;
-  readonly volume: (scope: Construct, id: string) => kplus.Volume;
+  /** The volume's name (a valid, unique RFC 1123 label: see `volumeName`). */
+  readonly volumeName: string;
+  /**
+   * The files hold a private key: readable by the workload's user only, through the pod's fsGroup (which mount sets
+   * when the pod has none).
+   */
+  readonly secret: boolean;
+  readonly volume: (scope: Construct, id: string, name: string) => kplus.Volume;
 }
 
 /**
- * Mounts a volume read-only into one container of a cdk8s-plus workload, after checking the
- * workload can see it.
+ * The pod fsGroup mount gives a pod that has none, when neither `options.fsGroup` nor the container's group says
+ * otherwise: 26000, the group cdk8s-plus documents for its containers.
+ * @internal
+ */
+export const DEFAULT_FS_GROUP = 26000;
+
+/** Key files: owner and group may read, nobody else (kubelet ORs 0440 onto Secret files of a pod with an fsGroup). @internal */
+export const KEY_FILE_MODE = 0o440;
+
+/**
+ * Mounts a volume read-only into one container of a cdk8s-plus workload, after checking the workload can see it.
+ *
+ * Secret files are written by the kubelet as root (uid 0) with the volume's mode; with a pod `fsGroup` their group
+ * becomes the fsGroup and the mode gains 0440 (kubernetes v1.32 `pkg/volume/volume_linux.go` SetVolumeOwnership).
+ * A non-root container (cdk8s-plus's default) can read a key only through that group, so a pod without an fsGroup
+ * gets one here.
  * @internal
  */
 export function mountReadOnly(request: VolumeMountRequest): void {
@@ -31,12 +53,45 @@ export function mountReadOnly(request: VolumeMountRequest): void {
     'create the workload in that namespace');
   problems.check(container === undefined, () =>
     `workload '${workload.node.path}' has no container yet; add the container before mounting, or pass 'container'`);
+  problems.check(container !== undefined && !workload.containers.includes(container) && !workload.initContainers.includes(container), () =>
+    `'container' (${container?.name}) is not a container of workload '${workload.node.path}'`);
+  const existing = [...workload.containers, ...workload.initContainers].flatMap((c) => c.mounts.map((m) => m.volume)).concat(workload.volumes)
+    .find((v) => v.name === request.volumeName);
+  problems.check(existing !== undefined, () =>
+    `workload '${workload.node.path}' already has a volume named '${request.volumeName}'; two volumes of one pod need different names: ` +
+    "mount each certificate once per workload, or give the certificates different names");
+  const fsGroup = request.secret ? podFsGroup(workload, container, options, problems) : undefined;
   problems.throwIfAny(owner, request.ownerType);
-  const volume = request.volume(owner, `volume-${workload.node.addr}`);
+
+  if (fsGroup !== undefined && workload.securityContext.fsGroup === undefined) {
+    // cdk8s-plus renders the pod's securityContext lazily from this object and offers no setter.
+    (workload.securityContext as { fsGroup?: number }).fsGroup = fsGroup;
+  }
+  const volume = request.volume(owner, `volume-${workload.node.addr}`, request.volumeName);
   container.mount(options.path ?? request.defaultPath, volume, { readOnly: true });
 }
 
-/** A volume name (RFC 1123 label) from a prefix and an object name. @internal */
+/** The fsGroup the pod will have, recording a conflict with `options.fsGroup`. */
+function podFsGroup(workload: kplus.AbstractPod, container: kplus.Container | undefined, options: WorkloadMountOptions, problems: Problems): number {
+  const current = workload.securityContext.fsGroup;
+  const wanted = options.fsGroup;
+  problems.check(wanted !== undefined && (!Number.isInteger(wanted) || wanted < 1 || wanted > 2147483647), () =>
+    `'fsGroup' (${wanted}) must be a group id from 1 to 2147483647 (0 is root's group)`);
+  problems.check(wanted !== undefined && current !== undefined && current !== wanted, () =>
+    `'fsGroup' (${wanted}) differs from the pod's fsGroup (${current}) of workload '${workload.node.path}'; drop 'fsGroup' to use the pod's`);
+  problems.check(current === 0, () =>
+    `workload '${workload.node.path}' has fsGroup 0 (root's group): every root-group process could read the key; use a dedicated group`);
+  return current ?? wanted ?? container?.securityContext.group ?? DEFAULT_FS_GROUP;
+}
+
+/**
+ * A volume name (RFC 1123 label, at most 63 characters) from a prefix and an object name. Names that do not fit are
+ * shortened and end in a hash of the full name, so two long names never collide.
+ * @internal
+ */
 export function volumeName(prefix: string, name: string): string {
-  return `${prefix}-${name}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '');
+  const full = `${prefix}-${name}`.replace(/[^a-z0-9-]/g, '-');
+  if (full.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(full)) return full;
+  const hash = createHash('sha256').update(`${prefix}-${name}`).digest('hex').slice(0, 8);
+  return `${full.slice(0, 54).replace(/-+$/, '')}-${hash}`;
 }

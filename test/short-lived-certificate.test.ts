@@ -1,4 +1,4 @@
-import { Chart, Duration, Testing as K8sTesting } from 'cdk8s';
+import { Chart, Cron, Duration, Testing as K8sTesting } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { KeyAlgorithm, KeyUsage, ShortLivedCertificate, ShortLivedCertificateProps, TenantIssuer, TenantIssuerProps } from '../src';
 import { errorOf, newHierarchy, newScope, objects, synthBoth, TestScope } from './util';
@@ -87,18 +87,105 @@ describe('ShortLivedCertificate', () => {
   });
 
   describe('mount()', () => {
-    test('mounts the Secret read-only into a cdk8s-plus workload of the same namespace', () => {
+    /**
+     * What the kubelet makes of a Secret volume (kubernetes v1.32 pkg/volume/util/atomic_writer.go and
+     * pkg/volume/volume_linux.go SetVolumeOwnership): files owned by root, mode = the volume's defaultMode; with a
+     * pod fsGroup the group becomes the fsGroup and the mode gains 0440. Container processes carry the fsGroup as a
+     * supplementary group. Returns whether a process (uid, gid) of a container of that pod can read `tls.key`.
+     */
+    function canRead(podSpec: any, process: { uid: number; gid: number; inPod: boolean }): boolean {
+      const volume = podSpec.volumes.find((v: any) => v.secret);
+      const fsGroup: number | undefined = podSpec.securityContext?.fsGroup;
+      const mode = (volume.secret.defaultMode ?? 0o644) | (fsGroup !== undefined ? 0o440 : 0);
+      const fileGroup = fsGroup ?? 0;
+      const groups = [process.gid, ...(process.inPod && fsGroup !== undefined ? [fsGroup] : [])];
+      if (process.uid === 0) return true;
+      if (groups.includes(fileGroup)) return (mode & 0o040) !== 0;
+      return (mode & 0o004) !== 0;
+    }
+
+    function mountedPodSpec(workload: (chart: Chart) => kplus.AbstractPod, kind: string, options = {}): any {
       const scope = newScope();
       const issuer = newIssuer(scope);
       const cert = new ShortLivedCertificate(scope.chart, 'payments-mtls', { issuer, dnsNames: ['mtls.payments.services.internal'] });
-      const deployment = new kplus.Deployment(scope.chart, 'app', {
-        metadata: { namespace: 'payments' },
-        containers: [{ image: 'nginx', securityContext: { ensureNonRoot: false } }],
-      });
-      cert.mount(deployment);
-      const spec = objects(K8sTesting.synth(scope.chart), 'Deployment')[0].spec.template.spec;
-      expect(spec.volumes).toEqual([{ name: 'tls-payments-mtls', secret: { secretName: 'payments-mtls-tls', defaultMode: 0o400 } }]);
+      cert.mount(workload(scope.chart), options);
+      const object = objects(K8sTesting.synth(scope.chart), kind)[0];
+      return kind === 'Pod' ? object.spec : kind === 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec;
+    }
+
+    const nonRootDeployment = (chart: Chart) => new kplus.Deployment(chart, 'app', {
+      metadata: { namespace: 'payments' },
+      containers: [{ image: 'registry.example/app:1' }], // cdk8s-plus defaults: runAsNonRoot, no fsGroup
+    });
+
+    test('GIVEN a cdk8s-plus workload with its defaults (non-root, no fsGroup) THEN its user can read the key and nobody else can', () => {
+      const spec = mountedPodSpec(nonRootDeployment, 'Deployment');
+      expect(spec.securityContext).toEqual({ fsGroup: 26000, fsGroupChangePolicy: 'Always', runAsNonRoot: true });
+      expect(spec.volumes).toEqual([{ name: 'tls-payments-mtls', secret: { secretName: 'payments-mtls-tls', defaultMode: 0o440 } }]);
       expect(spec.containers[0].volumeMounts).toEqual([{ name: 'tls-payments-mtls', mountPath: '/etc/tls/payments-mtls', readOnly: true }]);
+      expect(spec.containers[0].securityContext.runAsNonRoot).toBe(true);
+      // The image's non-root user (any uid/gid): reads through the fsGroup. A user outside the pod's groups: cannot.
+      expect(canRead(spec, { uid: 1000, gid: 1000, inPod: true })).toBe(true);
+      expect(canRead(spec, { uid: 1001, gid: 1001, inPod: false })).toBe(false);
+    });
+
+    test("the pod's own fsGroup, or the container's group, is used; an explicit fsGroup only where the pod has none", () => {
+      const withFsGroup = mountedPodSpec((chart) => new kplus.Deployment(chart, 'app', {
+        metadata: { namespace: 'payments' }, securityContext: { fsGroup: 3000 }, containers: [{ image: 'x' }],
+      }), 'Deployment');
+      expect(withFsGroup.securityContext.fsGroup).toBe(3000);
+      const withGroup = mountedPodSpec((chart) => new kplus.Deployment(chart, 'app', {
+        metadata: { namespace: 'payments' }, containers: [{ image: 'x', securityContext: { user: 4000, group: 4001 } }],
+      }), 'Deployment');
+      expect(withGroup.securityContext.fsGroup).toBe(4001);
+      expect(canRead(withGroup, { uid: 4000, gid: 4001, inPod: true })).toBe(true);
+      expect(mountedPodSpec(nonRootDeployment, 'Deployment', { fsGroup: 5000 }).securityContext.fsGroup).toBe(5000);
+    });
+
+    test.each<[string, string, (chart: Chart) => kplus.AbstractPod]>([
+      ['StatefulSet', 'StatefulSet', (chart) => new kplus.StatefulSet(chart, 'app', {
+        metadata: { namespace: 'payments' }, containers: [{ image: 'x' }],
+        service: new kplus.Service(chart, 'svc', { metadata: { namespace: 'payments' }, ports: [{ port: 443 }] }),
+      })],
+      ['Job', 'Job', (chart) => new kplus.Job(chart, 'app', { metadata: { namespace: 'payments' }, containers: [{ image: 'x' }] })],
+      ['CronJob', 'CronJob', (chart) => new kplus.CronJob(chart, 'app', {
+        metadata: { namespace: 'payments' }, containers: [{ image: 'x' }], schedule: Cron.daily(),
+      })],
+      ['Pod', 'Pod', (chart) => new kplus.Pod(chart, 'app', { metadata: { namespace: 'payments' }, containers: [{ image: 'x' }] })],
+    ])('a non-root %s reads its key too', (_, kind, workload) => {
+      const spec = mountedPodSpec(workload, kind);
+      expect(canRead(spec, { uid: 1000, gid: 1000, inPod: true })).toBe(true);
+      expect(canRead(spec, { uid: 1001, gid: 1001, inPod: false })).toBe(false);
+    });
+
+    test('fails: an fsGroup that contradicts the pod\'s, or root\'s group; a second volume of the same name', () => {
+      const scope = newScope();
+      const issuer = newIssuer(scope);
+      const cert = new ShortLivedCertificate(scope.chart, 'payments-mtls', { issuer, dnsNames: ['mtls.payments.services.internal'] });
+      const pod = (id: string, fsGroup?: number) => new kplus.Deployment(scope.chart, id, {
+        metadata: { namespace: 'payments' }, securityContext: { fsGroup }, containers: [{ image: 'x' }],
+      });
+      expect(errorOf(() => cert.mount(pod('a', 3000), { fsGroup: 5000 }))).toMatch(/'fsGroup' \(5000\) differs from the pod's fsGroup \(3000\)/);
+      expect(errorOf(() => cert.mount(pod('b', 0)))).toMatch(/has fsGroup 0 \(root's group\)/);
+      expect(errorOf(() => cert.mount(pod('c'), { fsGroup: -1 }))).toMatch(/'fsGroup' \(-1\) must be a group id/);
+      const twice = pod('d');
+      cert.mount(twice);
+      expect(errorOf(() => cert.mount(twice, { path: '/other' })))
+        .toMatch(/ShortLivedCertificate 'pki\/payments-mtls': workload 'pki\/d' already has a volume named 'tls-payments-mtls'/);
+    });
+
+    test('long certificate names give distinct volume names that fit 63 characters', () => {
+      const scope = newScope();
+      const issuer = newIssuer(scope);
+      const base = `${'a'.repeat(40)}.${'b'.repeat(30)}`;
+      const deployment = new kplus.Deployment(scope.chart, 'app', { metadata: { namespace: 'payments' }, containers: [{ image: 'x' }] });
+      for (const suffix of ['-one', '-two']) {
+        new ShortLivedCertificate(scope.chart, `${base}${suffix}`, { issuer, dnsNames: ['mtls.payments.services.internal'] }).mount(deployment, { path: `/tls${suffix}` });
+      }
+      const names = objects(K8sTesting.synth(scope.chart), 'Deployment')[0].spec.template.spec.volumes.map((v: any) => v.name);
+      expect(names).toHaveLength(2);
+      expect(new Set(names).size).toBe(2);
+      for (const n of names) expect(n).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
     });
 
     test('refuses a workload of another namespace', () => {
