@@ -12,6 +12,7 @@ import { Testing as TerraformTesting } from 'cdktf';
 import { stringify } from 'yaml';
 import { caScenarios } from './alert-tests/ca-scenarios';
 import { certificateScenarios } from './alert-tests/certificate-scenarios';
+import { monitoringScenarios } from './alert-tests/monitoring-scenarios';
 import { duration } from './alert-tests/notation';
 import { RuleBook, RuleGroup } from './alert-tests/rule-book';
 import { compile, EVALUATION_INTERVAL, Tally } from './alert-tests/scenario';
@@ -46,7 +47,7 @@ function main(argv: string[]): number {
 
   const tally: Tally = { groups: 0, evalTimes: 0, alertAssertions: 0, firingAlerts: 0, exprAssertions: 0 };
   const cas = new CaCertificates(book);
-  const tests = [...certificateScenarios(book, cas), ...caScenarios(cas)].map((scenario) => compile(scenario, book, tally));
+  const tests = [...certificateScenarios(book, cas), ...caScenarios(cas), ...monitoringScenarios(book, cas)].map((scenario) => compile(scenario, book, tally));
   const testsFile = path.join(dir, 'tests.yaml');
   fs.writeFileSync(testsFile, stringify({
     rule_files: [path.basename(rulesFile)],

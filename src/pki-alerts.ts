@@ -4,10 +4,12 @@ import { Dns } from './dns';
 import { Durations } from './durations';
 import { Problems } from './errors';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from './imports/prometheus-operator-monitoring.coreos.com';
+import { Labels } from './labels';
 import { PkiNames } from './names';
 import { PkiHierarchy } from './pki-hierarchy';
 import { TenantRegistry } from './tenant-registry';
 import { TenantVaultAccess } from './tenant-vault-access';
+import { Urls } from './urls';
 
 /** Props of {@link PkiAlerts}. */
 export interface PkiAlertsProps {
@@ -21,11 +23,18 @@ export interface PkiAlertsProps {
   readonly namespace?: string;
 
   /**
-   * Extra labels on the PrometheusRule, so the Prometheus operator's `ruleSelector` picks it up
-   * (kube-prometheus-stack selects `release: <helm release>` by default).
-   * @default - only the library's labels
+   * Labels the Prometheus operator's `ruleSelector` selects the PrometheusRule by. Required, because a rule the
+   * operator does not select is never evaluated and every alert stays silent: kube-prometheus-stack selects
+   * `release: <its Helm release name>` unless `prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues=false`.
+   * Pass `{}` only when your ruleSelector selects every PrometheusRule.
    */
-  readonly ruleLabels?: { [key: string]: string };
+  readonly ruleLabels: { [key: string]: string };
+
+  /**
+   * Base of every alert's `runbook_url` annotation (the alert name in lower case is appended as the anchor).
+   * @default 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md'
+   */
+  readonly runbookBaseUrl?: string;
 
   /**
    * The label that carries a Certificate's or Issuer's namespace in cert-manager's metrics. A
@@ -60,6 +69,10 @@ interface WatchedCa {
 export class PkiAlerts extends Construct {
   /** Name of the recording rule listing every tenant with its maximum certificate lifetime. */
   public static readonly TENANT_RECORD = 'vault_pki:tenant_max_duration_seconds';
+  /** Default base of the `runbook_url` annotations: the library's runbooks. */
+  public static readonly DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+  /** How long cert-manager's or x509-certificate-exporter's metrics may be missing before their absence alerts. */
+  public static readonly ABSENT_FOR = Duration.minutes(10);
   /** Slack for "longer-lived than policy": Vault back-dates certificates by 30s; allow clock skew too. */
   public static readonly LIFETIME_TOLERANCE = Duration.seconds(Durations.seconds(TenantVaultAccess.NOT_BEFORE) + 60);
 
@@ -69,6 +82,8 @@ export class PkiAlerts extends Construct {
   public readonly namespace: string;
   /** The label carrying the certificate's namespace in cert-manager's metrics. */
   public readonly certificateNamespaceLabel: string;
+  /** Base of every alert's `runbook_url`. */
+  public readonly runbookBaseUrl: string;
 
   private readonly hierarchy: PkiHierarchy;
 
@@ -77,12 +92,20 @@ export class PkiAlerts extends Construct {
     this.hierarchy = props.hierarchy;
     this.namespace = props.namespace ?? 'monitoring';
     this.certificateNamespaceLabel = props.certificateNamespaceLabel ?? 'exported_namespace';
-    this.ruleName = PkiNames.alertRuleName(props.hierarchy?.name);
+    this.runbookBaseUrl = props.runbookBaseUrl ?? PkiAlerts.DEFAULT_RUNBOOK_BASE_URL;
     const problems = new Problems();
+    problems.check(!(props.hierarchy instanceof PkiHierarchy), () => "'hierarchy' is missing; pass the PkiHierarchy to alert on");
+    problems.check(props.ruleLabels === undefined || props.ruleLabels === null, () =>
+      "'ruleLabels' is missing; give the labels your Prometheus operator's ruleSelector selects, e.g. { release: 'kube-prometheus-stack' } " +
+      "(kube-prometheus-stack's default), or {} when it selects every PrometheusRule: a rule nobody selects never alerts");
+    Labels.problems('ruleLabels', props.ruleLabels ?? {}).forEach((p) => problems.add(p));
     problems.check(!Dns.isLabel(this.namespace), () => `'namespace' (${this.namespace}) is not a valid namespace name (RFC 1123 label)`);
     problems.check(!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(this.certificateNamespaceLabel), () =>
       `'certificateNamespaceLabel' (${this.certificateNamespaceLabel}) is not a Prometheus label name; use 'exported_namespace' or 'namespace'`);
+    Urls.problems('runbookBaseUrl', this.runbookBaseUrl, ['https:', 'http:'], 'use the URL of your runbooks page', { allowPath: true })
+      .forEach((p) => problems.add(p));
     problems.throwIfAny(this, 'PkiAlerts');
+    this.ruleName = PkiNames.alertRuleName(props.hierarchy.name);
 
     const published = props.hierarchy.publishCaCertificates();
     new PrometheusRule(this, 'rule', {
@@ -98,10 +121,25 @@ export class PkiAlerts extends Construct {
             this.tenantGroup(),
             this.certificateGroup(),
             this.caGroup(published.namespace, published.configMapName, published.allCasKey),
+            this.monitoringGroup(),
           ],
         }),
       },
     });
+  }
+
+  /**
+   * One alerting rule: `summary` says what is wrong, `description` what to do, `runbook_url` (the conventional
+   * annotation) links the runbook of the alert.
+   */
+  private alert(name: string, severity: string, forDuration: string, expr: string, summary: string, description: string): PrometheusRuleSpecGroupsRules {
+    return {
+      alert: name,
+      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
+      for: forDuration === '0m' ? undefined : forDuration,
+      labels: { severity },
+      annotations: { summary, description, runbook_url: `${this.runbookBaseUrl}#${name.toLowerCase()}` },
+    };
   }
 
   private get prefix(): string {
@@ -137,33 +175,33 @@ export class PkiAlerts extends Construct {
     const window = '(certmanager_certificate_expiration_timestamp_seconds - certmanager_certificate_renewal_timestamp_seconds)';
     const who = `{{ $labels.${ns} }}/{{ $labels.name }}`;
     const rules: PrometheusRuleSpecGroupsRules[] = [
-      alert('VaultPkiCertificateRenewalOverdue', 'warning', '5m',
+      this.alert('VaultPkiCertificateRenewalOverdue', 'warning', '5m',
         perCertificate(`(time() - certmanager_certificate_renewal_timestamp_seconds{${issuerKind}} > 0.25 * ${window}) and (${issued}) and ${ours}`),
         `Certificate ${who} was due for renewal and has not been renewed`,
         'It is past its renewal time by more than a quarter of its renewal window. Check `kubectl describe certificate` and the latest CertificateRequest: ' +
         'denied by approver-policy (policy, RBAC `use`), Vault errors (role, policy, Kubernetes auth audience), or cert-manager cannot reach Vault.'),
-      alert('VaultPkiCertificateExpiryImminent', 'critical', '0m',
+      this.alert('VaultPkiCertificateExpiryImminent', 'critical', '0m',
         perCertificate(`(certmanager_certificate_expiration_timestamp_seconds{${issuerKind}} - time() < 0.25 * ${window}) and (${issued}) and ${ours}`),
         `Certificate ${who} expires in less than a quarter of its renewal window`,
         'Renewal has failed for most of the renewal window; the workload loses TLS at expiry. Fix issuance now (see VaultPkiCertificateRenewalOverdue), ' +
         'then `cmctl renew` the certificate.'),
-      alert('VaultPkiCertificateNotReady', 'warning', '15m',
+      this.alert('VaultPkiCertificateNotReady', 'warning', '15m',
         perCertificate(`certmanager_certificate_ready_status{condition!="True", ${issuerKind}} == 1`) + ` and ${ours}`,
         `Certificate ${who} is not Ready`,
         'Read the Ready condition with `kubectl describe certificate`; then the CertificateRequest (approved? signed?) and the Issuer status.'),
-      alert('VaultPkiCertificateLongerLivedThanPolicy', 'critical', '0m',
+      this.alert('VaultPkiCertificateLongerLivedThanPolicy', 'critical', '0m',
         perCertificate(`(certmanager_certificate_not_after_timestamp_seconds{${issuerKind}} - certmanager_certificate_not_before_timestamp_seconds) ` +
           `> on (${ns}, issuer_name) group_left() (${tenants} + ${Durations.seconds(PkiAlerts.LIFETIME_TOLERANCE)})`),
         `Certificate ${who} lives longer than its tenant's policy allows`,
         'A certificate outlives the maximum the Vault role and approver-policy allow: a policy or role was changed by hand, or a request bypassed approval. ' +
         'Compare the Vault role max_ttl and the CertificateRequestPolicy maxDuration with the Terraform; revoke the certificate if it was not expected.'),
-      alert('VaultPkiIssuerNotReady', 'critical', '10m',
+      this.alert('VaultPkiIssuerNotReady', 'critical', '10m',
         `max by (${ns}, name) (certmanager_issuer_ready_status{condition!="True"} == 1) ` +
         `and on (${ns}, name) label_replace(${tenants}, "name", "$1", "issuer_name", "(.+)")`,
         `Issuer {{ $labels.${ns} }}/{{ $labels.name }} is not Ready: its certificates cannot renew`,
         'Check `kubectl describe issuer`: Vault reachable and its TLS CA trusted, the Kubernetes auth role and audience `vault://<ns>/<issuer>` ' +
         'match (run the library ConsistencyCheck), cert-manager may create tokens for the issuer service account.'),
-      alert('VaultPkiCertificateLifetimeUnmonitored', 'warning', '1h',
+      this.alert('VaultPkiCertificateLifetimeUnmonitored', 'warning', '1h',
         `(count(certmanager_certificate_expiration_timestamp_seconds and ${ours}) > 0) ` +
         'unless on () (count(certmanager_certificate_not_after_timestamp_seconds) > 0)',
         'cert-manager exports no notAfter/notBefore metrics: VaultPkiCertificateLongerLivedThanPolicy cannot fire',
@@ -184,15 +222,18 @@ export class PkiAlerts extends Construct {
       const critical = Math.min(Math.floor(ttl / 10 / Durations.DAY), 90) * Durations.DAY;
       const what = ca.name === 'root' ? `Root CA ${ca.commonName}` : `Intermediate CA ${ca.commonName}`;
       const runbook = ca.name === 'root'
-        ? 'Rotate the root: create a second PkiHierarchy (new name), carry both in the TrustBundle (additionalHierarchies), move tenants, retire the old one.'
-        : 'Re-issue the intermediate: `terraform apply -replace` its root_sign_intermediate (or raise its ttl), then confirm leaves renew from the new issuer.';
+        ? 'Rotate the root before it expires: a second PkiHierarchy (new name) beside this one, both in the TrustBundle ' +
+          "('additionalHierarchies'), tenants moved to it, then this hierarchy retired once its last leaf expired. See the runbook."
+        : 'Do not `terraform apply -replace` the intermediate\'s root_sign_intermediate, and do not raise its ttl: the first imports a new issuer ' +
+          'while every role keeps signing with the old one (provider 5.6 issuer_ref is not ForceNew and is never updated), the second changes nothing in Vault. ' +
+          'Rotate it as the runbook says.';
       const labels = { ca: ca.name, hierarchy: this.hierarchy.name };
       return [
-        withLabels(alert('VaultPkiCaExpiring', 'warning', '1h', `${selector} - time() < ${warning}`,
+        withLabels(this.alert('VaultPkiCaExpiring', 'warning', '1h', `${selector} - time() < ${warning}`,
           `${what} expires in less than ${warning / Durations.DAY} days`, runbook), labels),
-        withLabels(alert('VaultPkiCaExpiring', 'critical', '1h', `${selector} - time() < ${critical}`,
+        withLabels(this.alert('VaultPkiCaExpiring', 'critical', '1h', `${selector} - time() < ${critical}`,
           `${what} expires in less than ${critical / Durations.DAY} days`, runbook), labels),
-        withLabels(alert('VaultPkiCaExpiryUnmonitored', 'warning', '1h', `absent(${selector})`,
+        withLabels(this.alert('VaultPkiCaExpiryUnmonitored', 'warning', '1h', `absent(${selector})`,
           `No expiry metric for ${what}: its expiry alerts cannot fire`,
           `Configure x509-certificate-exporter (v4) to watch key '${key}' of ConfigMaps (secretsExporter.configMapKeys) in namespace '${namespace}', ` +
           `and check Terraform published ConfigMap '${configMap}'.`), labels),
@@ -200,16 +241,34 @@ export class PkiAlerts extends Construct {
     });
     return { name: `${this.prefix}.ca`, rules };
   }
-}
 
-function alert(name: string, severity: string, forDuration: string, expr: string, summary: string, runbook: string): PrometheusRuleSpecGroupsRules {
-  return {
-    alert: name,
-    expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
-    for: forDuration === '0m' ? undefined : forDuration,
-    labels: { severity },
-    annotations: { summary, runbook },
-  };
+  /**
+   * Alerts on silence: without cert-manager's or x509-certificate-exporter's metrics no other alert can fire, and
+   * before cert-manager 1.20 there is no Issuer readiness metric (`certmanager_issuer_ready_status`).
+   * `certmanager_clock_time_seconds_gauge` (no labels, registered on every scrape of the controller) and
+   * `x509_exporter_build_info` are always present while the targets are scraped (cert-manager v1.21.1
+   * `pkg/metrics/metrics.go`, x509-certificate-exporter v4 `internal/metrics.go`).
+   */
+  private monitoringGroup(): PrometheusRuleSpecGroups {
+    const absentFor = Durations.go(PkiAlerts.ABSENT_FOR);
+    const labels = { hierarchy: this.hierarchy.name };
+    const tenants = `${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}`;
+    const rules = [
+      withLabels(this.alert('VaultPkiCertManagerMetricsAbsent', 'critical', absentFor, 'absent(certmanager_clock_time_seconds_gauge)',
+        'Prometheus scrapes no cert-manager metrics: every certificate and Issuer alert is silent',
+        'Install kube-prometheus-stack (the ServiceMonitor CRD) first, then cert-manager with prometheus.servicemonitor.enabled=true and ' +
+        'prometheus.servicemonitor.labels.release=<the kube-prometheus-stack release>; check the target in Prometheus (Status > Targets).'), labels),
+      withLabels(this.alert('VaultPkiCaExporterMetricsAbsent', 'critical', absentFor, 'absent(x509_exporter_build_info)',
+        'Prometheus scrapes no x509-certificate-exporter metrics: every CA expiry alert is silent',
+        'Install x509-certificate-exporter v4 with prometheusServiceMonitor.extraLabels.release=<the kube-prometheus-stack release> and ' +
+        'secretsExporter.configMapKeys={ca-certificates.crt}; check the target in Prometheus (Status > Targets).'), labels),
+      withLabels(this.alert('VaultPkiIssuerReadinessUnmonitored', 'warning', '1h',
+        `(count(certmanager_clock_time_seconds_gauge) > 0) unless on () (count(certmanager_issuer_ready_status) > 0) and on () (count(${tenants}) > 0)`,
+        'cert-manager exports no Issuer readiness metric: VaultPkiIssuerNotReady cannot fire',
+        'certmanager_issuer_ready_status exists from cert-manager 1.20: upgrade cert-manager.'), labels),
+    ];
+    return { name: `${this.prefix}.monitoring`, rules };
+  }
 }
 
 function withLabels(rule: PrometheusRuleSpecGroupsRules, labels: { [key: string]: string }): PrometheusRuleSpecGroupsRules {

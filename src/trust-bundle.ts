@@ -5,6 +5,7 @@ import { Dns } from './dns';
 import { Problems } from './errors';
 import { Bundle, BundleSpecSources } from './imports/trust-manager-trust.cert-manager.io';
 import { PkiNames } from './names';
+import { Labels } from './labels';
 import { Pem } from './pem';
 import { PkiHierarchy } from './pki-hierarchy';
 import { mountReadOnly, volumeName } from './workload-mount';
@@ -161,12 +162,7 @@ export class TrustBundle extends Construct {
     const labels = Object.entries(props.namespaceLabels ?? {});
     problems.check(labels.length === 0, () =>
       "'namespaceLabels' is empty; the bundle would reach every namespace: select namespaces by label, e.g. { 'inject-ca': 'true' }");
-    for (const [k, v] of labels) {
-      problems.check(!/^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k), () =>
-        `'namespaceLabels' key (${k}) is not a valid label key`);
-      problems.check(!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v), () =>
-        `'namespaceLabels' value (${v}) of '${k}' is not a valid label value`);
-    }
+    Labels.problems('namespaceLabels', props.namespaceLabels ?? {}).forEach((p) => problems.add(p));
     const names = hierarchies.map((h) => h.name);
     problems.check(new Set(names).size !== names.length, () =>
       `'additionalHierarchies' repeats a hierarchy (${names.join(', ')}); list each hierarchy once`);

@@ -4,7 +4,7 @@ export class Urls {
    * The problems of `value` as the URL prop `prop`: a URL of one of `protocols`, with no credentials, path,
    * query or fragment (credentials would be copied into every Issuer and certificate).
    */
-  public static problems(prop: string, value: string, protocols: string[], hint: string): string[] {
+  public static problems(prop: string, value: string, protocols: string[], hint: string, options: { allowPath?: boolean } = {}): string[] {
     let url: URL;
     try {
       url = new URL(value);
@@ -17,7 +17,7 @@ export class Urls {
       problems.push(`'${prop}' must not carry credentials ('user:password@'): they would be copied into every Issuer and certificate; ` +
         'Terraform reads VAULT_TOKEN from its environment, cert-manager logs in with Kubernetes auth');
     }
-    if (url.pathname !== '/' || url.search || url.hash) {
+    if (!options.allowPath && (url.pathname !== '/' || url.search || url.hash)) {
       problems.push(`'${prop}' (${url.origin}${url.pathname}${url.search}${url.hash}) must be a base address without a path; drop '${url.pathname}${url.search}${url.hash}'`);
     }
     return problems;

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { PkiAlerts, PkiAlertsProps, TenantIssuer } from '../src';
 import { errorOf, newHierarchy, newScope, objects, synthBoth } from './util';
@@ -8,7 +10,7 @@ function setup(props: Partial<PkiAlertsProps> = {}) {
   new TenantIssuer(scope.chart, 'payments', {
     intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'],
   });
-  const alerts = new PkiAlerts(scope.chart, 'alerts', { hierarchy: pki, ...props });
+  const alerts = new PkiAlerts(scope.chart, 'alerts', { hierarchy: pki, ruleLabels: { release: 'kube-prometheus-stack' }, ...props });
   // A tenant created after the alerts is still covered (the rule groups are computed at synth).
   new TenantIssuer(scope.chart, 'auth', {
     intermediate: pki.intermediate('services'), namespace: 'auth', domains: ['auth.services.internal'], maxDuration: Duration.hours(48),
@@ -30,7 +32,7 @@ describe('PkiAlerts', () => {
     const { rule } = setup({ namespace: 'observability', ruleLabels: { release: 'kps' } });
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(rule.metadata).toMatchObject({ name: 'pki-pki-alerts', namespace: 'observability', labels: { release: 'kps' } });
-    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['vault-pki.pki.tenants', 'vault-pki.pki.certificates', 'vault-pki.pki.ca']);
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['vault-pki.pki.tenants', 'vault-pki.pki.certificates', 'vault-pki.pki.ca', 'vault-pki.pki.monitoring']);
   });
 
   test('one recording rule per tenant with its policy maximum, including tenants created later', () => {
@@ -41,18 +43,41 @@ describe('PkiAlerts', () => {
     ]);
   });
 
-  test('H10: every required alert exists, with a summary and a runbook hint', () => {
+  test('H10: every required alert exists, with a summary, a description and the conventional runbook_url', () => {
     const { rules } = setup();
-    for (const name of ['VaultPkiCertificateRenewalOverdue', 'VaultPkiCertificateExpiryImminent', 'VaultPkiCertificateNotReady',
+    const names = ['VaultPkiCertificateRenewalOverdue', 'VaultPkiCertificateExpiryImminent', 'VaultPkiCertificateNotReady',
       'VaultPkiIssuerNotReady', 'VaultPkiCertificateLongerLivedThanPolicy', 'VaultPkiCertificateLifetimeUnmonitored',
-      'VaultPkiCaExpiring', 'VaultPkiCaExpiryUnmonitored']) {
-      expect([name, alertsNamed(rules, name).length > 0]).toEqual([name, true]);
-    }
+      'VaultPkiCaExpiring', 'VaultPkiCaExpiryUnmonitored', 'VaultPkiCertManagerMetricsAbsent', 'VaultPkiCaExporterMetricsAbsent',
+      'VaultPkiIssuerReadinessUnmonitored'];
+    expect([...new Set(rules.filter((r: any) => r.alert).map((r: any) => r.alert))].sort()).toEqual([...names].sort());
+    const runbooks = fs.readFileSync(path.join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
     for (const r of rules.filter((x: any) => x.alert)) {
+      expect(Object.keys(r.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
       expect(r.annotations.summary).toMatch(/\S/);
-      expect(r.annotations.runbook).toMatch(/\S/);
+      expect(r.annotations.description).toMatch(/\S/);
+      expect(r.annotations.runbook_url).toBe(`${PkiAlerts.DEFAULT_RUNBOOK_BASE_URL}#${r.alert.toLowerCase()}`);
+      // The anchor exists: docs/runbooks.md has a heading for every alert.
+      expect([r.alert, runbooks.includes(`\n## ${r.alert}\n`)]).toEqual([r.alert, true]);
       expect(['warning', 'critical']).toContain(r.labels.severity);
     }
+  });
+
+  test('silence never passes for health: alerts when cert-manager or the exporter is not scraped, or cert-manager is too old', () => {
+    const { rules } = setup();
+    expect(alertsNamed(rules, 'VaultPkiCertManagerMetricsAbsent')[0]).toMatchObject({ expr: 'absent(certmanager_clock_time_seconds_gauge)', for: '10m' });
+    expect(alertsNamed(rules, 'VaultPkiCaExporterMetricsAbsent')[0]).toMatchObject({ expr: 'absent(x509_exporter_build_info)', for: '10m' });
+    expect(alertsNamed(rules, 'VaultPkiIssuerReadinessUnmonitored')[0].expr).toContain('unless on () (count(certmanager_issuer_ready_status) > 0)');
+  });
+
+  test('fails: no ruleLabels (a rule the operator never selects never alerts), invalid labels, a missing hierarchy', () => {
+    const scope = newScope();
+    const pki = newHierarchy(scope);
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'a', { hierarchy: pki } as PkiAlertsProps)))
+      .toMatch(/'ruleLabels' is missing; give the labels your Prometheus operator's ruleSelector selects, e.g. \{ release: 'kube-prometheus-stack' \}/);
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'b', { hierarchy: pki, ruleLabels: { 'release!': 'x y' } })))
+      .toMatch(/'ruleLabels' key 'release!' is not a label key[\s\S]*'ruleLabels' value 'x y' of 'release!' is not a label value/);
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'c', { ruleLabels: {} } as unknown as PkiAlertsProps)))
+      .toMatch(/PkiAlerts 'pki\/c': 'hierarchy' is missing; pass the PkiHierarchy to alert on/);
   });
 
   test('H10: certificate alerts are scaled by each certificate\'s own renewal window, not by fixed days', () => {
@@ -112,9 +137,9 @@ describe('PkiAlerts', () => {
   test('errors', () => {
     const scope = newScope();
     const pki = newHierarchy(scope);
-    expect(errorOf(() => new PkiAlerts(scope.chart, 'a', { hierarchy: pki, namespace: 'Monitoring' })))
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'a', { hierarchy: pki, ruleLabels: {}, namespace: 'Monitoring' })))
       .toMatch(/PkiAlerts 'pki\/a': 'namespace' \(Monitoring\) is not a valid namespace name/);
-    expect(errorOf(() => new PkiAlerts(scope.chart, 'b', { hierarchy: pki, certificateNamespaceLabel: 'exported-namespace' })))
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'b', { hierarchy: pki, ruleLabels: {}, certificateNamespaceLabel: 'exported-namespace' })))
       .toMatch(/'certificateNamespaceLabel' \(exported-namespace\) is not a Prometheus label name/);
   });
 });

@@ -103,7 +103,7 @@ function build(spec: ScenarioSpec) {
     }
   });
   new TrustBundle(chart, 'bundle', { hierarchy: pki, namespaceLabels: { 'inject-ca': 'true' } });
-  new PkiAlerts(chart, 'alerts', { hierarchy: pki });
+  new PkiAlerts(chart, 'alerts', { hierarchy: pki, ruleLabels: { release: 'kube-prometheus-stack' } });
   return { manifests: K8sTesting.synth(chart), terraform: JSON.parse(TfTesting.synth(vault, true)) };
 }
 

@@ -93,8 +93,8 @@ describe('TrustBundle', () => {
     const invalid = (props: Partial<TrustBundleProps>) => errorOf(() => newBundle(props));
     test('no namespace selection, bad labels, bad names and keys', () => {
       expect(invalid({ namespaceLabels: {} })).toMatch(/'namespaceLabels' is empty; the bundle would reach every namespace/);
-      expect(invalid({ namespaceLabels: { 'inject ca': 'true' } })).toMatch(/'namespaceLabels' key \(inject ca\) is not a valid label key/);
-      expect(invalid({ namespaceLabels: { 'inject-ca': 'yes please' } })).toMatch(/'namespaceLabels' value \(yes please\)/);
+      expect(invalid({ namespaceLabels: { 'inject ca': 'true' } })).toMatch(/'namespaceLabels' key 'inject ca' is not a label key/);
+      expect(invalid({ namespaceLabels: { 'inject-ca': 'yes please' } })).toMatch(/'namespaceLabels' value 'yes please' of 'inject-ca' is not a label value/);
       expect(invalid({ bundleName: 'Internal' })).toMatch(/'bundleName' \(Internal\) is not a valid Kubernetes name/);
       expect(invalid({ key: 'ca bundle' })).toMatch(/'ca bundle' is not a valid ConfigMap key/);
       expect(invalid({ jksKey: 'ca-bundle.crt' })).toMatch(/'key', 'jksKey' and 'pkcs12Key' must differ/);

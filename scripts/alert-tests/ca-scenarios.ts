@@ -1,13 +1,20 @@
 // Scenarios for the CA alerts, on x509-certificate-exporter's series for the ConfigMap Terraform publishes.
 // Thresholds scale with the CA's lifetime: intermediates (1 year) warn at 91 days and are critical at 36; the root
 // (10 years) warns at 365 days and is critical at 90. Every CA alert waits 1h (`for`).
+import { certManagerScraped, Issuer } from './cert-manager';
 import { HOUR, MINUTE } from './notation';
 import { Scenario } from './scenario';
-import { CaCertificates } from './x509-exporter';
+import { CaCertificates, exporterScraped } from './x509-exporter';
+
+/** cert-manager and the exporter scraped, the tenants' Issuers Ready: the CA scenarios' background. */
+function scraped(scenario: Scenario): Scenario {
+  const issuers = ['payments', 'auth', 'api'].flatMap((namespace) => new Issuer({ namespace }).series());
+  return { ...scenario, series: [...scenario.series, certManagerScraped(), exporterScraped(), ...issuers] };
+}
 
 export function caScenarios(cas: CaCertificates): Scenario[] {
   const until = 2 * HOUR;
-  return [
+  return ([
     {
       name: 'g1. intermediates expiring in 200d (quiet), 80d (warning), 20d (warning + critical); root in 400d (quiet)',
       step: MINUTE,
@@ -70,5 +77,5 @@ export function caScenarios(cas: CaCertificates): Scenario[] {
         { at: 2 * HOUR, firing: (['root', 'services', 'ingress', 'mtls'] as const).map((ca) => cas.unmonitored(ca)) },
       ],
     },
-  ];
+  ] as Scenario[]).map(scraped);
 }

@@ -133,6 +133,14 @@ export class Issuer {
   }
 }
 
+/**
+ * `certmanager_clock_time_seconds_gauge`: no labels of its own, on every scrape of cert-manager's controller
+ * (cert-manager v1.21.1 pkg/metrics/metrics.go), so its absence means cert-manager is not scraped. Present while `present(t)`.
+ */
+export function certManagerScraped(present: (t: number) => boolean = () => true): Series {
+  return { metric: 'certmanager_clock_time_seconds_gauge', labels: SCRAPE, value: (t) => (present(t) ? 1_700_000_000 + t : undefined) };
+}
+
 function conditionAt(spans: readonly NotReady[], t: number): Condition {
   const span = spans.find((s) => s.from <= t && t < s.to);
   return span ? span.condition ?? 'False' : 'True';

@@ -1,10 +1,10 @@
 // Scenarios for the certificate and issuer alerts: realistic 24h certificates (renewBefore 8h) in the reference
 // scenario's tenants, all of them present in every scenario so each one also proves the others stay quiet.
-import { Certificate, DURATION, Issuer, NotReady, renewedOnSchedule, RENEW_BEFORE, TENANT_ISSUER } from './cert-manager';
+import { Certificate, certManagerScraped, DURATION, Issuer, NotReady, renewedOnSchedule, RENEW_BEFORE, TENANT_ISSUER } from './cert-manager';
 import { DAY, HOUR, MINUTE } from './notation';
 import { ExpectedAlert, RuleBook } from './rule-book';
 import { Check, ExprCheck, Scenario } from './scenario';
-import { CaCertificates } from './x509-exporter';
+import { CaCertificates, exporterScraped } from './x509-exporter';
 
 /** The reference scenario's tenants, each first issued at a different time so their renewals do not coincide. */
 const FIRST_ISSUED = { payments: -4 * HOUR, auth: -10 * HOUR, api: -15 * HOUR } as const;
@@ -24,7 +24,7 @@ export function certificateScenarios(book: RuleBook, cas: CaCertificates): Scena
     name,
     step: MINUTE,
     until,
-    series: [...certificates.flatMap((c) => c.series()), ...issuers.flatMap((i) => i.series()), ...cas.healthy()],
+    series: [...certificates.flatMap((c) => c.series()), ...issuers.flatMap((i) => i.series()), ...cas.healthy(), certManagerScraped(), exporterScraped()],
     checks,
     exprChecks,
   });

@@ -71,6 +71,11 @@ export class CaCertificates {
   }
 }
 
+/** `x509_exporter_build_info`, exported on every scrape of x509-certificate-exporter v4: its absence means no scrape. */
+export function exporterScraped(): Series {
+  return { metric: 'x509_exporter_build_info', labels: { ...SCRAPE, version: '4.2.0', revision: 'b5c7f0e', built: '2025-06-01' }, value: () => 1 };
+}
+
 function sorted(labels: Labels): [string, string][] {
   return Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
 }
