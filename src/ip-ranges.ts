@@ -17,6 +17,7 @@ export class IpRanges {
       return 'is not in CIDR notation (e.g. 10.20.0.0/24)';
     }
     if (isIPv6(addr)) {
+      if (IpRanges.isV4Mapped(addr)) return 'is an IPv4-mapped IPv6 address; give the IPv4 address itself';
       return len === 128 ? undefined : 'is an IPv6 range; only single IPv6 addresses (/128) can be expressed as approver-policy patterns';
     }
     if (!isIPv4(addr) || len > 32) return 'is not a valid IPv4 or IPv6 CIDR range';
@@ -33,7 +34,8 @@ export class IpRanges {
   public static patterns(cidr: string): string[] {
     const [addr, lenText] = cidr.split('/');
     const len = Number(lenText);
-    if (isIPv6(addr)) return [addr];
+    // approver-policy compares the request's IPs as Go's net.IP.String() text, so the pattern must be that text.
+    if (isIPv6(addr)) return [IpRanges.canonical(addr)];
     const n = IpRanges.v4ToNumber(addr);
     // Octet-aligned prefix: `a.b.*` covers the whole range; otherwise enumerate the next octet boundary.
     const aligned = Math.ceil(len / 8) * 8;
@@ -59,6 +61,23 @@ export class IpRanges {
   public static isIp(s: string): boolean {
     return isIPv4(s) || isIPv6(s);
   }
+
+  /**
+   * The address as Go's `net.IP.String()` writes it (RFC 5952 for IPv6: lower case, no leading zeros, the first
+   * longest run of two or more zero groups as '::'), which is what approver-policy compares: approver-policy v0.27.0
+   * `pkg/internal/approver/allowed` renders each CSR IP with `ip.String()` and matches it as text.
+   */
+  public static canonical(ip: string): string {
+    if (isIPv4(ip)) return ip.split('.').map((o) => String(Number(o))).join('.');
+    // WHATWG URL serialization of an IPv6 host follows RFC 5952 as Go does (IPv4-mapped addresses aside, refused above).
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  }
+
+  /** Whether `ip` is an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), which Go prints as IPv4. */
+  public static isV4Mapped(ip: string): boolean {
+    return isIPv6(ip) && /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(IpRanges.canonical(ip));
+  }
+
 
   private static v4ToNumber(ip: string): number {
     return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);

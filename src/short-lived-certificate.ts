@@ -66,8 +66,11 @@ export interface ShortLivedCertificateProps {
   readonly renewBefore?: Duration;
 
   /**
-   * Usages of the certificate; a subset of the tenant's. `digital signature` is always included.
+   * Usages of the certificate. Vault's `sign/<role>` takes key usages and extended key usages from the tenant's role
+   * (its `serverAuth`/`clientAuth`), never from the request, so a certificate always carries all of the tenant's
+   * usages: anything else is refused rather than silently widened.
    * @default - every usage the tenant allows (digital signature, server auth, client auth)
+   * @deprecated the tenant's `serverAuth`/`clientAuth` decide the usages; leave this unset
    */
   readonly usages?: KeyUsage[];
 
@@ -138,7 +141,7 @@ export class ShortLivedCertificate extends Construct {
         secretName: this.secretName,
         issuerRef: { name: issuer.issuerName, kind: 'Issuer', group: 'cert-manager.io' },
         dnsNames: dnsNames.length > 0 ? dnsNames : undefined,
-        ipAddresses: ipAddresses.length > 0 ? ipAddresses : undefined,
+        ipAddresses: ipAddresses.length > 0 ? ipAddresses.map((ip) => IpRanges.canonical(ip)) : undefined,
         uris: uris.length > 0 ? uris : undefined,
         duration: Durations.go(this.duration),
         renewBefore: Durations.go(this.renewBefore),
@@ -244,11 +247,19 @@ export class ShortLivedCertificate extends Construct {
         `'spiffeServiceAccount' (${props.spiffeServiceAccount}) needs a SPIFFE trust domain; set 'spiffeTrustDomain' on the TenantIssuer`);
       problems.check(!Dns.isSubdomain(props.spiffeServiceAccount), () =>
         `'spiffeServiceAccount' (${props.spiffeServiceAccount}) is not a valid service account name (RFC 1123 subdomain)`);
+      problems.check(!!issuer.spiffeTrustDomain && !issuer.spiffeServiceAccounts.includes(props.spiffeServiceAccount), () =>
+        `'spiffeServiceAccount' (${props.spiffeServiceAccount}) is not one of the TenantIssuer's 'spiffeServiceAccounts' ` +
+        `(${issuer.spiffeServiceAccounts.join(', ')}); Vault and approver-policy allow exactly those SPIFFE IDs: add it there`);
     }
     for (const u of usages) {
       problems.check(!issuer.allowedUsages.includes(u), () =>
         `'usages' (${u}) is not allowed by issuer '${issuer.namespace}/${issuer.issuerName}' (allowed: ${issuer.allowedUsages.join(', ')}); drop it or enable it on the TenantIssuer`);
     }
+    const missing = issuer.allowedUsages.filter((u) => !this.usages.includes(u));
+    problems.check(props.usages !== undefined && missing.length > 0 && usages.every((u) => issuer.allowedUsages.includes(u)), () =>
+      `'usages' (${this.usages.join(', ')}) leaves out ${missing.join(', ')}, but Vault signs every certificate of issuer ` +
+      `'${issuer.namespace}/${issuer.issuerName}' with the role's usages (${issuer.allowedUsages.join(', ')}): sign/<role> takes key and extended key ` +
+      "usages from the role, not the request; drop 'usages', or set 'serverAuth'/'clientAuth' on a TenantIssuer of its own");
     const limit = props.revisionHistoryLimit ?? 1;
     problems.check(!Number.isInteger(limit) || limit < 1, () =>
       `'revisionHistoryLimit' (${limit}) must be a whole number of at least 1`);

@@ -38,8 +38,10 @@ class ClusterCertificateRequestPolicy extends CertificateRequestPolicy {
  * @internal
  */
 export class TenantCertificateRequestPolicy extends Construct {
-  /** CEL rule refusing wildcard names when the tenant did not opt in. */
-  public static readonly NO_WILDCARD_RULE = "!self.startsWith('*')";
+  /** CEL rule refusing wildcard names when the tenant did not opt in: no '*' anywhere (`a.*.x` included). */
+  public static readonly NO_WILDCARD_RULE = "!self.contains('*')";
+  /** CEL rule for tenants that allow wildcards: '*' only as the whole leftmost label (`*.x.<domain>`), as Vault issues them. */
+  public static readonly LEFTMOST_WILDCARD_RULE = "self.matches('^([*][.])?[^*]+$')";
 
   public readonly name: string;
 
@@ -57,7 +59,10 @@ export class TenantCertificateRequestPolicy extends Construct {
           dnsNames: {
             values: props.domains.map((d) => `*.${d}`),
             required: !hasOtherSans,
-            validations: props.allowWildcards ? undefined : [{
+            validations: [props.allowWildcards ? {
+              rule: TenantCertificateRequestPolicy.LEFTMOST_WILDCARD_RULE,
+              message: `a wildcard is allowed only as the whole leftmost label (*.name) for Issuer ${namespace}/${issuerName}`,
+            } : {
               rule: TenantCertificateRequestPolicy.NO_WILDCARD_RULE,
               message: `wildcard DNS names are not allowed for Issuer ${namespace}/${issuerName}`,
             }],

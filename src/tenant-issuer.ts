@@ -70,10 +70,19 @@ export interface TenantIssuerProps {
 
   /**
    * Opt-in: SPIFFE trust domain; certificates may then carry the URI SAN
-   * `spiffe://<trust domain>/ns/<namespace>/sa/<service account>` of the tenant's service accounts.
+   * `spiffe://<trust domain>/ns/<namespace>/sa/<service account>` of the service accounts in
+   * `spiffeServiceAccounts`.
    * @default - no URI SANs allowed
    */
   readonly spiffeTrustDomain?: string;
+
+  /**
+   * The service accounts whose SPIFFE IDs certificates may carry (with `spiffeTrustDomain`). Vault and
+   * approver-policy allow exactly these IDs: a pattern such as `.../sa/*` would also match `.../sa/a/b`, because
+   * both Vault's `allowed_uri_sans` (go-glob) and approver-policy's `*` match '/' too.
+   * @default - none (required with `spiffeTrustDomain`)
+   */
+  readonly spiffeServiceAccounts?: string[];
 
   /**
    * Opt-in: IP ranges (CIDR) certificates may carry as IP SANs. approver-policy restricts the
@@ -119,6 +128,8 @@ export interface ITenantIssuer extends IConstruct {
   readonly allowWildcards: boolean;
   /** SPIFFE trust domain, when URI SANs are allowed. */
   readonly spiffeTrustDomain?: string;
+  /** Service accounts whose SPIFFE IDs certificates may carry. */
+  readonly spiffeServiceAccounts: string[];
   /** IP ranges allowed as IP SANs. */
   readonly allowedIpRanges: string[];
   /** The intermediate CA issuing the tenant's certificates. */
@@ -153,6 +164,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
   public readonly allowedUsages: KeyUsage[];
   public readonly allowWildcards: boolean;
   public readonly spiffeTrustDomain?: string;
+  public readonly spiffeServiceAccounts: string[];
   public readonly allowedIpRanges: string[];
   public readonly intermediate: IIntermediateCa;
   /** Whether certificates may be used for TLS server authentication. */
@@ -183,6 +195,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     this.clientAuth = props.clientAuth ?? true;
     this.allowWildcards = props.allowWildcards ?? false;
     this.spiffeTrustDomain = props.spiffeTrustDomain;
+    this.spiffeServiceAccounts = Object.freeze([...(props.spiffeServiceAccounts ?? [])]) as string[];
     this.allowedIpRanges = [...(props.allowedIpRanges ?? [])];
     this.tokenTtl = props.tokenTtl ?? Duration.minutes(5);
     const certManagerNamespace = props.certManagerNamespace ?? 'cert-manager';
@@ -207,7 +220,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
       clientAuth: this.clientAuth,
       allowWildcards: this.allowWildcards,
       allowIpSans: this.allowedIpRanges.length > 0,
-      allowedUriSans: this.spiffeTrustDomain ? [this.spiffeUriPattern()] : [],
+      allowedUriSans: this.spiffeIds(),
       tokenTtl: this.tokenTtl,
     });
     this.signPath = vault.signPath;
@@ -274,7 +287,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
       keyAlgorithm: this.keyAlgorithm,
       usages: this.allowedUsages,
       ipAddressPatterns: this.allowedIpRanges.flatMap((r) => IpRanges.patterns(r)),
-      uriPatterns: this.spiffeTrustDomain ? [this.spiffeUriPattern()] : [],
+      uriPatterns: this.spiffeIds(),
       certManagerNamespace,
       certManagerServiceAccount,
       labels,
@@ -285,8 +298,9 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     return PkiNames.spiffeId(this.spiffeTrustDomain ?? '', this.namespace, serviceAccountName);
   }
 
-  private spiffeUriPattern(): string {
-    return this.spiffeId('*');
+  /** The exact SPIFFE IDs the tenant's certificates may carry. */
+  private spiffeIds(): string[] {
+    return this.spiffeTrustDomain ? this.spiffeServiceAccounts.map((sa) => this.spiffeId(sa)) : [];
   }
 
   private validate(certManagerNamespace: string, certManagerServiceAccount: string): void {
@@ -327,6 +341,14 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
       "'serverAuth' and 'clientAuth' are both false; certificates would be good for nothing, enable at least one");
     problems.check(this.spiffeTrustDomain !== undefined && !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(this.spiffeTrustDomain), () =>
       `'spiffeTrustDomain' (${this.spiffeTrustDomain}) is not a SPIFFE trust domain (lower-case letters, digits, '.', '-', '_'), e.g. 'cluster.local'`);
+    problems.check(this.spiffeTrustDomain !== undefined && this.spiffeServiceAccounts.length === 0, () =>
+      `'spiffeTrustDomain' (${this.spiffeTrustDomain}) is set but 'spiffeServiceAccounts' is empty; list the service accounts whose SPIFFE IDs ` +
+      "certificates may carry (exact IDs: a '.../sa/*' pattern would match '/' too)");
+    problems.check(this.spiffeTrustDomain === undefined && this.spiffeServiceAccounts.length > 0, () =>
+      "'spiffeServiceAccounts' is set without 'spiffeTrustDomain'; set the trust domain, e.g. 'cluster.local'");
+    for (const sa of this.spiffeServiceAccounts) {
+      problems.check(!Dns.isSubdomain(sa), () => `'spiffeServiceAccounts' (${sa}) is not a valid service account name (RFC 1123 subdomain)`);
+    }
     for (const range of this.allowedIpRanges) {
       const problem = IpRanges.problem(range);
       problems.check(problem !== undefined, () => `'allowedIpRanges' (${range}) ${problem}`);

@@ -88,6 +88,7 @@ function build(spec: ScenarioSpec) {
       keyAlgorithm: t.key,
       allowWildcards: t.wildcards,
       spiffeTrustDomain: t.spiffe ? 'cluster.local' : undefined,
+      spiffeServiceAccounts: t.spiffe ? ['app'] : undefined,
       serverAuth: t.serverAuth,
       clientAuth: true,
     });

@@ -62,14 +62,13 @@ describe('ShortLivedCertificate', () => {
     const { scope } = newCertificate({
       duration: Duration.hours(12),
       renewBefore: Duration.hours(2),
-      usages: [KeyUsage.SERVER_AUTH],
       certificateName: 'web',
       secretName: 'web-cert',
       secretLabels: { team: 'payments' },
       revisionHistoryLimit: 3,
     });
     const cert = certificateSpec(scope);
-    expect(cert.spec).toMatchObject({ duration: '12h', renewBefore: '2h', usages: ['digital signature', 'server auth'], secretName: 'web-cert', revisionHistoryLimit: 3 });
+    expect(cert.spec).toMatchObject({ duration: '12h', renewBefore: '2h', usages: ['digital signature', 'server auth', 'client auth'], secretName: 'web-cert', revisionHistoryLimit: 3 });
     expect(cert.spec.secretTemplate.labels.team).toBe('payments');
     expect(cert.metadata.name).toBe('web');
     const short = newCertificate({}, { maxDuration: Duration.hours(6) });
@@ -79,11 +78,31 @@ describe('ShortLivedCertificate', () => {
   test('SPIFFE, IP SANs and wildcards when the tenant opted in', () => {
     const { scope } = newCertificate(
       { dnsNames: ['*.web.payments.services.internal'], ipAddresses: ['10.20.1.2'], spiffeServiceAccount: 'web' },
-      { allowWildcards: true, allowedIpRanges: ['10.20.0.0/16'], spiffeTrustDomain: 'cluster.local' });
+      { allowWildcards: true, allowedIpRanges: ['10.20.0.0/16'], spiffeTrustDomain: 'cluster.local', spiffeServiceAccounts: ['web'] });
     const cert = certificateSpec(scope);
     expect(cert.spec.dnsNames).toEqual(['*.web.payments.services.internal']);
     expect(cert.spec.ipAddresses).toEqual(['10.20.1.2']);
     expect(cert.spec.uris).toEqual(['spiffe://cluster.local/ns/payments/sa/web']);
+  });
+
+  test("IPv6 SANs and patterns are Go's canonical text, which approver-policy compares", () => {
+    const { scope } = newCertificate({ dnsNames: undefined, ipAddresses: ['2001:0DB8:0:0:0:0:0:1'] }, { allowedIpRanges: ['2001:db8:0:0:0::1/128'] });
+    const { manifests } = synthBoth(scope);
+    expect(objects(manifests, 'Certificate')[0].spec.ipAddresses).toEqual(['2001:db8::1']);
+    expect(objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed.ipAddresses.values).toEqual(['2001:db8::1']);
+    expect(errorOf(() => newCertificate({}, { allowedIpRanges: ['::ffff:10.1.2.3/128'] })))
+      .toMatch(/'allowedIpRanges' \(::ffff:10.1.2.3\/128\) is an IPv4-mapped IPv6 address; give the IPv4 address itself/);
+  });
+
+  test("usages narrower than the tenant's are refused: Vault signs with the role's usages, not the request's", () => {
+    expect(errorOf(() => newCertificate({ usages: [KeyUsage.SERVER_AUTH] })))
+      .toMatch(/'usages' \(digital signature, server auth\) leaves out client auth, but Vault signs every certificate of issuer 'payments\/vault-services' with the role's usages/);
+    expect(() => newCertificate({ usages: [KeyUsage.SERVER_AUTH] }, { clientAuth: false })).not.toThrow();
+  });
+
+  test("a SPIFFE ID must be one of the tenant's listed service accounts", () => {
+    expect(errorOf(() => newCertificate({ spiffeServiceAccount: 'other' }, { spiffeTrustDomain: 'cluster.local', spiffeServiceAccounts: ['web'] })))
+      .toMatch(/'spiffeServiceAccount' \(other\) is not one of the TenantIssuer's 'spiffeServiceAccounts' \(web\)/);
   });
 
   describe('mount()', () => {

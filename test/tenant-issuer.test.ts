@@ -1,3 +1,4 @@
+import { celEnv, parse, plan } from '@bufbuild/cel';
 import { Chart, Duration, Testing as K8sTesting } from 'cdk8s';
 import { KeyAlgorithm, KeyUsage, PkiNames, TenantIssuer, TenantIssuerProps } from '../src';
 import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth, TestScope } from './util';
@@ -112,7 +113,7 @@ describe('TenantIssuer', () => {
       expect(crp.spec.allowed.dnsNames).toEqual({
         values: ['*.payments.services.internal'],
         required: true,
-        validations: [{ rule: "!self.startsWith('*')", message: 'wildcard DNS names are not allowed for Issuer payments/vault-services' }],
+        validations: [{ rule: "!self.contains('*')", message: 'wildcard DNS names are not allowed for Issuer payments/vault-services' }],
       });
       expect(crp.spec.allowed.usages).toEqual(['digital signature', 'server auth', 'client auth']);
       expect(crp.spec.allowed.commonName).toBeUndefined();
@@ -176,16 +177,35 @@ describe('TenantIssuer', () => {
       newTenant(scope, { allowWildcards: true });
       const { manifests, terraform } = synthBoth(scope);
       expect(tenantTerraform(terraform).role.allow_wildcard_certificates).toBe(true);
-      expect(objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed.dnsNames.validations).toBeUndefined();
+      expect(objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed.dnsNames.validations).toEqual([{
+        rule: "self.matches('^([*][.])?[^*]+$')",
+        message: 'a wildcard is allowed only as the whole leftmost label (*.name) for Issuer payments/vault-services',
+      }]);
+    });
+
+    test("approver-policy's CEL rules, evaluated: no '*' anywhere without the opt-in, a whole leftmost label with it", () => {
+      // approver-policy v0.27.0 runs each rule once per requested DNS name with `self` = the name.
+      const verdicts = (allowWildcards: boolean) => {
+        const scope = newScope();
+        newTenant(scope, { allowWildcards });
+        const [rule] = objects(synthBoth(scope).manifests, 'CertificateRequestPolicy')[0].spec.allowed.dnsNames.validations;
+        const program = plan(celEnv(), parse(rule.rule));
+        return ['a.payments.services.internal', '*.a.payments.services.internal', 'a.*.payments.services.internal', 'a*.payments.services.internal', '*']
+          .map((name) => program({ self: name }));
+      };
+      expect(verdicts(false)).toEqual([true, false, false, false, false]);
+      expect(verdicts(true)).toEqual([true, true, false, false, false]);
     });
 
     test('opt-in SPIFFE URI SANs for the tenant namespace service accounts', () => {
       const scope = newScope();
-      const t = newTenant(scope, { spiffeTrustDomain: 'cluster.local' });
+      const t = newTenant(scope, { spiffeTrustDomain: 'cluster.local', spiffeServiceAccounts: ['web', 'worker'] });
       const { manifests, terraform } = synthBoth(scope);
-      expect(tenantTerraform(terraform).role.allowed_uri_sans).toEqual(['spiffe://cluster.local/ns/payments/sa/*']);
+      // Exact IDs in both: a '.../sa/*' pattern would also match '.../sa/a/b' (go-glob and approver-policy's '*' cross '/').
+      const ids = ['spiffe://cluster.local/ns/payments/sa/web', 'spiffe://cluster.local/ns/payments/sa/worker'];
+      expect(tenantTerraform(terraform).role.allowed_uri_sans).toEqual(ids);
       const allowed = objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed;
-      expect(allowed.uris).toEqual({ values: ['spiffe://cluster.local/ns/payments/sa/*'], required: false });
+      expect(allowed.uris).toEqual({ values: ids, required: false });
       expect(allowed.dnsNames.required).toBe(false);
       expect(t.spiffeId('web')).toBe('spiffe://cluster.local/ns/payments/sa/web');
     });
