@@ -47,7 +47,8 @@ function main(argv: string[]): number {
 
   const tally: Tally = { groups: 0, evalTimes: 0, alertAssertions: 0, firingAlerts: 0, exprAssertions: 0 };
   const cas = new CaCertificates(book);
-  const tests = [...certificateScenarios(book, cas), ...caScenarios(cas), ...monitoringScenarios(book, cas)].map((scenario) => compile(scenario, book, tally));
+  const scenarios = [...certificateScenarios(book, cas), ...caScenarios(cas), ...monitoringScenarios(book, cas)];
+  const tests = scenarios.map((scenario) => compile(scenario, book, tally));
   const testsFile = path.join(dir, 'tests.yaml');
   fs.writeFileSync(testsFile, stringify({
     rule_files: [path.basename(rulesFile)],

@@ -21,10 +21,28 @@ export class Dns {
    * is accepted (and nothing else of the wildcard kind).
    */
   public static isName(s: string, allowWildcard = false): boolean {
-    if (typeof s !== 'string' || s.length === 0 || s.length > 253) return false;
+    return Dns.nameProblem(s, allowWildcard) === undefined;
+  }
+
+  /** Why `s` is not a lower-case DNS name of at least two labels (see `isName`), or undefined when it is one. */
+  public static nameProblem(s: string, allowWildcard = false): string | undefined {
+    if (typeof s !== 'string') return `is a ${typeof s}, not a string`;
+    if (s.length === 0) return 'is empty';
+    if (s.length > 253) return `is ${s.length} characters long; DNS names have at most 253`;
+    if (s.endsWith('.')) return "ends with '.'; drop the trailing dot";
+    if (s !== s.toLowerCase()) return 'has upper-case letters; use lower case (certificates compare names as written)';
     const labels = s.split('.');
     if (allowWildcard && labels[0] === '*') labels.shift();
-    return labels.length >= 2 && labels.every((l) => LABEL.test(l));
+    if (labels.length < 2) return 'has a single label; use a name of at least two labels, e.g. \'app.example.internal\'';
+    for (const l of labels) {
+      if (l === '') return "has an empty label ('..')";
+      if (l.length > 63) return `has a label of ${l.length} characters ('${l.slice(0, 20)}...'); labels have at most 63`;
+      if (l.includes('*')) return `has '*' in the label '${l}'${allowWildcard ? "; a wildcard may only be the whole leftmost label ('*.')" : ''}`;
+      const bad = /[^a-z0-9-]/.exec(l);
+      if (bad) return `has '${bad[0]}' in the label '${l}'; labels hold only letters, digits and '-'`;
+      if (l.startsWith('-') || l.endsWith('-')) return `has the label '${l}', which starts or ends with '-'`;
+    }
+    return undefined;
   }
 
   public static isWildcard(s: string): boolean {

@@ -2,11 +2,12 @@ import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Dns } from './dns';
 import { Durations } from './durations';
-import { Problems } from './errors';
+import { PkiValidationError, Problems } from './errors';
 import { KeyAlgorithm } from './key-algorithm';
 import { KubernetesAuthBackend } from './kubernetes-auth-backend';
 import { PkiNames } from './names';
 import { PkiMount } from './pki-mount';
+import { Provenance } from './provenance';
 import { RootCa } from './root-ca';
 import {
   PkiSecretBackendIntermediateCertRequest, PkiSecretBackendIntermediateSetSigned, PkiSecretBackendIssuer,
@@ -108,8 +109,8 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
     for (const d of domains) {
       if (Dns.isWildcard(d)) {
         problems.add(`'${prefix}domains' (${d}) must not be a wildcard; name the domain itself (name constraints cover its subdomains)`);
-      } else if (!Dns.isName(d)) {
-        problems.add(`'${prefix}domains' (${d}) is not a valid lower-case DNS name of at least two labels; use e.g. 'services.internal'`);
+      } else if (Dns.nameProblem(d)) {
+        problems.add(`'${prefix}domains' (${d}) ${Dns.nameProblem(d)}`);
       }
       problems.check(seen.has(d), () => `'${prefix}domains' lists '${d}' twice; remove the duplicate`);
       seen.add(d);
@@ -159,6 +160,10 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
 
   constructor(scope: Construct, id: string, props: IntermediateCaProps) {
     super(scope, id);
+    if (!Provenance.redeem('IntermediateCa')) {
+      throw new PkiValidationError('IntermediateCa', this.node.path, ["is created by its PkiHierarchy ('intermediates'), not on its own: " +
+        "an intermediate outside its hierarchy would skip the hierarchy's checks (disjoint domains, unique names, alerts, trust bundle)"]);
+    }
     const problems = new Problems();
     IntermediateCa._problems(props, '').forEach((p) => problems.add(p));
     const ttl = props.ttl ?? IntermediateCa.DEFAULT_TTL;
@@ -168,7 +173,7 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
 
     this.name = props.name;
     this.hierarchyName = props.hierarchyName;
-    this.domains = [...props.domains];
+    this.domains = Object.freeze([...props.domains]) as string[];
     this.ttl = ttl;
     this.keyAlgorithm = props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256;
     this.commonName = props.commonName ?? `${props.name} intermediate CA`;
@@ -228,5 +233,6 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
       leafNotAfterBehavior: 'err',
     }), 'issuer');
     this.issuerIdRef = issuer.issuerId;
+    Provenance.register(this, 'IntermediateCa');
   }
 }

@@ -112,7 +112,8 @@ export class KeyAlgorithm {
     const allowed = Object.entries(minimum).map(([f, n]) => (f === 'Ed25519' ? 'Ed25519' : `${f} >= ${n}`)).join(', ');
     const min = minimum[this.family];
     if (this.weak || (min !== undefined && this.size < min)) {
-      problems.push(`'${prop}' (${this}) is too weak for ${purpose}; the minimum is ${allowed}; use KeyAlgorithm.ECDSA_P256 or stronger`);
+      const suggestion = minimum.ECDSA !== undefined ? `KeyAlgorithm.ECDSA_P${minimum.ECDSA}` : `KeyAlgorithm.rsa(${minimum.RSA})`;
+      problems.push(`'${prop}' (${this}) is too weak for ${purpose}; the minimum is ${allowed}; use ${suggestion} or stronger`);
     } else if (min === undefined) {
       problems.push(`'${prop}' (${this}) is not allowed for ${purpose}; allowed: ${allowed}`);
     } else if (!this.supported) {

@@ -4,6 +4,7 @@ import { Dns } from './dns';
 import { Durations } from './durations';
 import { Problems } from './errors';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from './imports/prometheus-operator-monitoring.coreos.com';
+import { KubernetesNames } from './kubernetes-names';
 import { Labels } from './labels';
 import { PkiNames } from './names';
 import { PkiHierarchy } from './pki-hierarchy';
@@ -104,8 +105,17 @@ export class PkiAlerts extends Construct {
       `'certificateNamespaceLabel' (${this.certificateNamespaceLabel}) is not a Prometheus label name; use 'exported_namespace' or 'namespace'`);
     Urls.problems('runbookBaseUrl', this.runbookBaseUrl, ['https:', 'http:'], 'use the URL of your runbooks page', { allowPath: true })
       .forEach((p) => problems.add(p));
+    this.ruleName = PkiNames.alertRuleName(props.hierarchy?.name);
+    if (problems.messages.length === 0) {
+      KubernetesNames.claim(this, [{
+        kind: 'monitoring.coreos.com/PrometheusRule',
+        namespace: this.namespace,
+        name: this.ruleName,
+        from: `'hierarchy' (${props.hierarchy.name})`,
+        fix: 'create one PkiAlerts per hierarchy and cluster',
+      }]).forEach((p) => problems.add(p));
+    }
     problems.throwIfAny(this, 'PkiAlerts');
-    this.ruleName = PkiNames.alertRuleName(props.hierarchy.name);
 
     const published = props.hierarchy.publishCaCertificates();
     new PrometheusRule(this, 'rule', {
@@ -132,7 +142,8 @@ export class PkiAlerts extends Construct {
    * One alerting rule: `summary` says what is wrong, `description` what to do, `runbook_url` (the conventional
    * annotation) links the runbook of the alert.
    */
-  private alert(name: string, severity: string, forDuration: string, expr: string, summary: string, description: string): PrometheusRuleSpecGroupsRules {
+  private alert(name: string, severity: string, forDuration: string, expr: string, summary: string,
+    description: string): PrometheusRuleSpecGroupsRules {
     return {
       alert: name,
       expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),

@@ -4,6 +4,7 @@ import { Dns, DomainIndex } from './dns';
 import { PkiValidationError, Problems } from './errors';
 import { IIntermediateCa, IntermediateCa, IntermediateCaOptions } from './intermediate-ca';
 import { KubernetesAuthBackend, KubernetesAuthOptions } from './kubernetes-auth-backend';
+import { Provenance } from './provenance';
 import { RootCa, RootCaOptions } from './root-ca';
 import { VaultPkiStack } from './vault-pki-stack';
 
@@ -79,14 +80,15 @@ export class PkiHierarchy extends Construct {
     this.caPublicationNamespace = props.caPublicationNamespace ?? 'cert-manager';
     this.kubernetesAuth = props.kubernetesAuthBackend
       ?? new KubernetesAuthBackend(this, 'kubernetes-auth', { ...props.kubernetesAuth, vault: props.vault });
-    this.root = new RootCa(this, 'root', { ...props.root, vault: props.vault, hierarchyName: name });
-    this.intermediates = props.intermediates.map((options) => new IntermediateCa(this, `intermediate-${options.name}`, {
-      ...options,
-      root: this.root,
-      kubernetesAuth: this.kubernetesAuth,
-      vault: props.vault,
-      hierarchyName: name,
-    }));
+    this.root = Provenance.permit('RootCa', () => new RootCa(this, 'root', { ...props.root, vault: props.vault, hierarchyName: name }));
+    this.intermediates = Object.freeze(props.intermediates.map((options) => Provenance.permit('IntermediateCa', () =>
+      new IntermediateCa(this, `intermediate-${options.name}`, {
+        ...options,
+        root: this.root,
+        kubernetesAuth: this.kubernetesAuth,
+        vault: props.vault,
+        hierarchyName: name,
+      })))) as IntermediateCa[];
   }
 
   /**
@@ -122,6 +124,9 @@ export class PkiHierarchy extends Construct {
 
   private validate(name: string, props: PkiHierarchyProps): void {
     const problems = new Problems();
+    problems.check(!(props.vault instanceof VaultPkiStack), () => "'vault' is missing; pass the VaultPkiStack the Vault resources go into");
+    problems.check(props.root === undefined || props.root === null, () => "'root' is missing; give the root CA, e.g. { commonName: 'acme-root-ca' }");
+    problems.throwIfAny(this, 'PkiHierarchy');
     problems.check(!Dns.isLabel(name) || name.length > 20, () =>
       `'name' (${name}) must be an RFC 1123 label of at most 20 characters (lower-case letters, digits, '-'), e.g. 'pki'`);
     RootCa._problems(props.root ?? ({} as RootCaOptions), 'root.').forEach((p) => problems.add(p));

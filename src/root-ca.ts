@@ -2,10 +2,11 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Dns } from './dns';
 import { Durations } from './durations';
-import { Problems } from './errors';
+import { PkiValidationError, Problems } from './errors';
 import { KeyAlgorithm } from './key-algorithm';
 import { PkiNames } from './names';
 import { PkiMount } from './pki-mount';
+import { Provenance } from './provenance';
 import { Mount, PkiSecretBackendRootCert } from './terraform';
 import { VaultPkiStack } from './vault-pki-stack';
 
@@ -86,6 +87,10 @@ export class RootCa extends Construct {
 
   constructor(scope: Construct, id: string, props: RootCaProps) {
     super(scope, id);
+    if (!Provenance.redeem('RootCa')) {
+      throw new PkiValidationError('RootCa', this.node.path, ["is created by its PkiHierarchy ('root'), not on its own: " +
+        "a root outside its hierarchy would skip the hierarchy's checks"]);
+    }
     const problems = new Problems();
     RootCa._problems(props, '').forEach((p) => problems.add(p));
     problems.check(!Dns.isLabel(props.hierarchyName), () =>

@@ -11,7 +11,10 @@ import {
 import { IpRanges } from './ip-ranges';
 import { KeyAlgorithmFamily } from './key-algorithm';
 import { KeyUsage } from './key-usage';
+import { KubernetesNames } from './kubernetes-names';
+import { Labels } from './labels';
 import { PkiNames } from './names';
+import { Provenance } from './provenance';
 import { ITenantIssuer } from './tenant-issuer';
 import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
@@ -116,6 +119,12 @@ export class ShortLivedCertificate extends Construct {
     super(scope, id);
     const issuer = props.issuer;
     if (!issuer) throw new PkiValidationError('ShortLivedCertificate', this.node.path, ["'issuer' is missing; pass a TenantIssuer"]);
+    if (!Provenance.is(issuer, 'TenantIssuer')) {
+      throw new PkiValidationError('ShortLivedCertificate', this.node.path, [
+        `'issuer' (${String((issuer as any).issuerName ?? issuer)}) was not made by this library; pass a TenantIssuer: a hand-made ITenantIssuer ` +
+        "would skip the tenant's checks (its domains, durations and key are what the Vault role and approver-policy enforce)",
+      ]);
+    }
     this.issuer = issuer;
     this.namespace = issuer.namespace;
     this.certificateName = props.certificateName ?? id;
@@ -125,7 +134,7 @@ export class ShortLivedCertificate extends Construct {
     this.renewBefore = props.renewBefore ?? Duration.seconds(Math.floor(Durations.seconds(this.duration) / 3));
     const requested = props.usages ?? issuer.allowedUsages;
     const implied = issuer.keyAlgorithm.keyUsages;
-    this.usages = [...implied, ...requested.filter((u) => !implied.includes(u))];
+    this.usages = Object.freeze([...implied, ...requested.filter((u) => !implied.includes(u))]) as KeyUsage[];
     const dnsNames = [...(props.dnsNames ?? [])];
     const ipAddresses = [...(props.ipAddresses ?? [])];
     const uris = props.spiffeServiceAccount !== undefined && issuer.spiffeTrustDomain
@@ -153,7 +162,7 @@ export class ShortLivedCertificate extends Construct {
         },
         isCa: false,
         usages: this.usages.map((u) => u as string as CertificateSpecUsages),
-        secretTemplate: { labels: { ...labels, ...props.secretLabels } },
+        secretTemplate: { labels: { ...props.secretLabels, ...labels } },
         revisionHistoryLimit: props.revisionHistoryLimit ?? 1,
       },
     });
@@ -185,10 +194,18 @@ export class ShortLivedCertificate extends Construct {
   private validate(props: ShortLivedCertificateProps, usages: KeyUsage[], dnsNames: string[], ipAddresses: string[]): void {
     const problems = new Problems();
     const issuer = this.issuer;
+    const nameFrom = props.certificateName === undefined ? `'certificateName' (${this.certificateName}, the construct id)` : `'certificateName' (${this.certificateName})`;
+    const secretFrom = props.secretName === undefined ? `'secretName' (${this.secretName}, derived from 'certificateName' + '-tls')` : `'secretName' (${this.secretName})`;
     problems.check(!Dns.isSubdomain(this.certificateName), () =>
-      `'certificateName' (${this.certificateName}) is not a valid Kubernetes name (RFC 1123 subdomain); set 'certificateName'`);
-    problems.check(!Dns.isSubdomain(this.secretName), () =>
-      `'secretName' (${this.secretName}) is not a valid Kubernetes name (RFC 1123 subdomain)`);
+      `${nameFrom} is not a valid Kubernetes name (RFC 1123 subdomain: lower-case labels of letters, digits, '-', at most 253 characters); set 'certificateName'`);
+    problems.check(Dns.isSubdomain(this.certificateName) && !Dns.isSubdomain(this.secretName), () =>
+      `${secretFrom} is not a valid Kubernetes name (RFC 1123 subdomain, at most 253 characters); ` +
+      (props.secretName === undefined ? "set 'secretName', or shorten 'certificateName'" : "fix 'secretName'"));
+    Labels.problems('secretLabels', props.secretLabels ?? {}).forEach((p) => problems.add(p));
+    for (const key of Object.keys(props.secretLabels ?? {})) {
+      problems.check(key === 'app.kubernetes.io/managed-by' || key.startsWith('vault-pki.cdk8s.io/'), () =>
+        `'secretLabels' key '${key}' is the library's own label; choose another key`);
+    }
 
     const max = Durations.seconds(issuer.maxDuration);
     if (!Durations.isWholePositive(this.duration)) {
@@ -220,8 +237,9 @@ export class ShortLivedCertificate extends Construct {
         problems.add(`'dnsNames' (${name}) is a wildcard; issuer '${issuer.namespace}/${issuer.issuerName}' does not allow wildcards: name each host, or set 'allowWildcards' on the TenantIssuer`);
         continue;
       }
-      if (!Dns.isName(name, issuer.allowWildcards)) {
-        problems.add(`'dnsNames' (${name}) is not a valid lower-case DNS name`);
+      const invalid = Dns.nameProblem(name, issuer.allowWildcards);
+      if (invalid) {
+        problems.add(`'dnsNames' (${name}) ${invalid}`);
         continue;
       }
       const base = Dns.isWildcard(name) ? name.slice(2) : name;
@@ -260,6 +278,13 @@ export class ShortLivedCertificate extends Construct {
       `'usages' (${this.usages.join(', ')}) leaves out ${missing.join(', ')}, but Vault signs every certificate of issuer ` +
       `'${issuer.namespace}/${issuer.issuerName}' with the role's usages (${issuer.allowedUsages.join(', ')}): sign/<role> takes key and extended key ` +
       "usages from the role, not the request; drop 'usages', or set 'serverAuth'/'clientAuth' on a TenantIssuer of its own");
+    if (problems.messages.length === 0) {
+      const fix = "give every Certificate of a namespace its own 'certificateName' and 'secretName'";
+      KubernetesNames.claim(this, [
+        { kind: 'cert-manager.io/Certificate', namespace: this.namespace, name: this.certificateName, from: nameFrom, fix },
+        { kind: '/Secret', namespace: this.namespace, name: this.secretName, from: secretFrom, fix },
+      ]).forEach((p) => problems.add(p));
+    }
     const limit = props.revisionHistoryLimit ?? 1;
     problems.check(!Number.isInteger(limit) || limit < 1, () =>
       `'revisionHistoryLimit' (${limit}) must be a whole number of at least 1`);

@@ -11,7 +11,9 @@ import { IIntermediateCa } from './intermediate-ca';
 import { IpRanges } from './ip-ranges';
 import { KeyAlgorithm } from './key-algorithm';
 import { KeyUsage } from './key-usage';
+import { KubernetesNames } from './kubernetes-names';
 import { PkiNames } from './names';
+import { Provenance } from './provenance';
 import { TenantCertificateRequestPolicy } from './tenant-certificate-request-policy';
 import { TenantRegistry } from './tenant-registry';
 import { TenantVaultAccess } from './tenant-vault-access';
@@ -104,6 +106,20 @@ export interface TenantIssuerProps {
   readonly certManagerNamespace?: string;
 
   /**
+   * Opt-in: let the tenant own a whole domain of its intermediate (e.g. `services.internal` itself), and so every
+   * name the intermediate may issue, now and for tenants added later.
+   * @default false
+   */
+  readonly allowIntermediateDomain?: boolean;
+
+  /**
+   * Opt-in: place the tenant in a system namespace (`kube-system`, `kube-public`, `kube-node-lease`) or in
+   * cert-manager's own namespace, whose service accounts and RBAC belong to the platform.
+   * @default false
+   */
+  readonly allowSystemNamespace?: boolean;
+
+  /**
    * Service account of cert-manager's controller.
    * @default 'cert-manager'
    */
@@ -155,6 +171,8 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
   public static readonly MIN_DURATION = Duration.hours(1);
   /** Cap on the Vault token lifetime: 10 minutes (H5). */
   public static readonly MAX_TOKEN_TTL = Duration.minutes(10);
+  /** Namespaces a tenant may use only with `allowSystemNamespace` (cert-manager's own namespace too). */
+  public static readonly SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
   public readonly issuerName: string;
   public readonly namespace: string;
@@ -188,7 +206,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     this.intermediate = intermediate;
     this.namespace = props.namespace;
     this.issuerName = props.issuerName ?? `vault-${intermediate?.name}`;
-    this.domains = [...(props.domains ?? [])];
+    this.domains = Object.freeze([...(props.domains ?? [])]) as string[];
     this.maxDuration = props.maxDuration ?? Duration.hours(24);
     this.keyAlgorithm = props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256;
     this.serverAuth = props.serverAuth ?? true;
@@ -196,18 +214,19 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     this.allowWildcards = props.allowWildcards ?? false;
     this.spiffeTrustDomain = props.spiffeTrustDomain;
     this.spiffeServiceAccounts = Object.freeze([...(props.spiffeServiceAccounts ?? [])]) as string[];
-    this.allowedIpRanges = [...(props.allowedIpRanges ?? [])];
+    this.allowedIpRanges = Object.freeze([...(props.allowedIpRanges ?? [])]) as string[];
     this.tokenTtl = props.tokenTtl ?? Duration.minutes(5);
     const certManagerNamespace = props.certManagerNamespace ?? 'cert-manager';
     const certManagerServiceAccount = props.certManagerServiceAccount ?? 'cert-manager';
-    this.allowedUsages = [
-      ...this.keyAlgorithm.keyUsages,
+    this.allowedUsages = Object.freeze([
+      ...(this.keyAlgorithm?.keyUsages ?? []),
       ...(this.serverAuth ? [KeyUsage.SERVER_AUTH] : []),
       ...(this.clientAuth ? [KeyUsage.CLIENT_AUTH] : []),
-    ];
+    ]) as KeyUsage[];
     this.roleName = PkiNames.roleName(this.namespace, this.issuerName);
     this.serviceAccountName = PkiNames.serviceAccountName(this.issuerName);
-    this.validate(certManagerNamespace, certManagerServiceAccount);
+    this.validate(props, certManagerNamespace, certManagerServiceAccount);
+    Provenance.register(this, 'TenantIssuer');
 
     const vault = new TenantVaultAccess({
       intermediate,
@@ -303,13 +322,22 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     return this.spiffeTrustDomain ? this.spiffeServiceAccounts.map((sa) => this.spiffeId(sa)) : [];
   }
 
-  private validate(certManagerNamespace: string, certManagerServiceAccount: string): void {
+  private validate(props: TenantIssuerProps, certManagerNamespace: string, certManagerServiceAccount: string): void {
     const problems = new Problems();
     const intermediate = this.intermediate;
     if (!intermediate) {
       problems.add("'intermediate' is missing; pass hierarchy.intermediate('<name>')");
       problems.throwIfAny(this, 'TenantIssuer');
     }
+    if (!Provenance.is(intermediate, 'IntermediateCa')) {
+      problems.add(`'intermediate' (${String((intermediate as any)?.name ?? intermediate)}) was not made by this library; pass hierarchy.intermediate('<name>'): ` +
+        "a hand-made IIntermediateCa skips the hierarchy's checks (it could put a tenant role on the root mount)");
+      problems.throwIfAny(this, 'TenantIssuer');
+    }
+    const system = TenantIssuer.SYSTEM_NAMESPACES.includes(this.namespace) || this.namespace === certManagerNamespace;
+    problems.check(system && !(props.allowSystemNamespace ?? false), () =>
+      `'namespace' (${this.namespace}) is a system namespace${this.namespace === certManagerNamespace ? " (cert-manager's own)" : ''}, whose service accounts ` +
+      "and RBAC belong to the platform; give the tenant a namespace of its own, or set 'allowSystemNamespace'");
     problems.check(!Dns.isLabel(this.namespace), () =>
       `'namespace' (${this.namespace}) is not a valid namespace name (RFC 1123 label: lower-case letters, digits, '-', at most 63)`);
     problems.check(!Dns.isLabel(this.issuerName), () =>
@@ -319,7 +347,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     problems.check(!Dns.isSubdomain(certManagerServiceAccount), () =>
       `'certManagerServiceAccount' (${certManagerServiceAccount}) is not a valid service account name (RFC 1123 subdomain)`);
 
-    this.validateDomains(problems);
+    this.validateDomains(props, problems);
 
     if (!Durations.isWholePositive(this.maxDuration)) {
       problems.add(`'maxDuration' (${Durations.describe(this.maxDuration)}) must be a positive whole number of seconds`);
@@ -355,6 +383,21 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     }
 
     if (problems.messages.length === 0) {
+      const labels = (name: string, ns = this.namespace) => ({ namespace: ns, name });
+      const issuer = `'namespace' and 'issuerName' (${this.namespace}/${this.issuerName})`;
+      const fix = "each (namespace, issuerName) pair may have one TenantIssuer per cluster: remove the duplicate or set another 'issuerName'";
+      KubernetesNames.claim(this, [
+        { kind: 'cert-manager.io/Issuer', ...labels(this.issuerName), from: issuer, fix },
+        { kind: '/ServiceAccount', ...labels(this.serviceAccountName), from: issuer, fix },
+        { kind: 'rbac.authorization.k8s.io/Role', ...labels(PkiNames.tokenRequestRoleName(this.issuerName)), from: issuer, fix },
+        { kind: 'rbac.authorization.k8s.io/Role', ...labels(PkiNames.policyUseRoleName(this.issuerName)), from: issuer, fix },
+        { kind: 'policy.cert-manager.io/CertificateRequestPolicy', namespace: undefined, name: PkiNames.certificateRequestPolicyName(this.namespace, this.issuerName), from: issuer, fix },
+        ...(intermediate.kubernetesAuth.tokenReviewer.reviewsItself ? [{
+          kind: 'rbac.authorization.k8s.io/ClusterRoleBinding', namespace: undefined, name: PkiNames.tokenReviewBindingName(this.namespace, this.issuerName), from: issuer, fix,
+        }] : []),
+      ]).forEach((p) => problems.add(p));
+    }
+    if (problems.messages.length === 0) {
       const owner = intermediate.vault._claim('tenant', this.roleName, this.node.path);
       problems.check(owner !== undefined, () =>
         `namespace '${this.namespace}' with issuer '${this.issuerName}' derives the Vault role '${this.roleName}', already used by the tenant at '${owner}'; ` +
@@ -367,7 +410,7 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     problems.throwIfAny(this, 'TenantIssuer');
   }
 
-  private validateDomains(problems: Problems): void {
+  private validateDomains(props: TenantIssuerProps, problems: Problems): void {
     const intermediate = this.intermediate;
     problems.check(this.domains.length === 0, () =>
       `'domains' is empty; give the DNS domains the tenant owns, inside ${intermediate.domains.join(', ')}, e.g. '${this.namespace}.${intermediate.domains[0]}'`);
@@ -377,8 +420,14 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
         problems.add(`'domains' (${domain}) must not be a wildcard; name the domain itself (certificates may name anything under it), or set 'allowWildcards'`);
         return;
       }
-      if (!Dns.isName(domain)) {
-        problems.add(`'domains' (${domain}) is not a valid lower-case DNS name of at least two labels`);
+      const invalid = Dns.nameProblem(domain);
+      if (invalid) {
+        problems.add(`'domains' (${domain}) ${invalid}`);
+        return;
+      }
+      if (intermediate.domains.includes(domain) && !(props.allowIntermediateDomain ?? false)) {
+        problems.add(`'domains' (${domain}) is the whole domain of intermediate '${intermediate.name}': the tenant could issue every name the ` +
+          `intermediate covers, including future tenants'; choose a subdomain, e.g. '${this.namespace}.${domain}', or set 'allowIntermediateDomain'`);
         return;
       }
       if (!intermediate.domains.some((d) => Dns.isWithin(domain, d))) {

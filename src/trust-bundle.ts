@@ -4,8 +4,9 @@ import { withoutNamespace } from './cluster-scoped';
 import { Dns } from './dns';
 import { Problems } from './errors';
 import { Bundle, BundleSpecSources } from './imports/trust-manager-trust.cert-manager.io';
-import { PkiNames } from './names';
+import { KubernetesNames } from './kubernetes-names';
 import { Labels } from './labels';
+import { PkiNames } from './names';
 import { Pem } from './pem';
 import { PkiHierarchy } from './pki-hierarchy';
 import { mountReadOnly, volumeName } from './workload-mount';
@@ -151,6 +152,12 @@ export class TrustBundle extends Construct {
 
   private validate(props: TrustBundleProps, hierarchies: PkiHierarchy[]): void {
     const problems = new Problems();
+    hierarchies.forEach((h, i) => problems.check(!(h instanceof PkiHierarchy), () => i === 0
+      ? "'hierarchy' is missing; pass the PkiHierarchy whose CA certificates the bundle carries"
+      : `'additionalHierarchies[${i - 1}]' is not a PkiHierarchy; pass hierarchies of this program`));
+    problems.check(props.namespaceLabels === undefined || props.namespaceLabels === null, () =>
+      "'namespaceLabels' is missing; select the namespaces that receive the bundle by label, e.g. { 'inject-ca': 'true' }");
+    problems.throwIfAny(this, 'TrustBundle');
     problems.check(!Dns.isSubdomain(this.bundleName), () =>
       `'bundleName' (${this.bundleName}) is not a valid Kubernetes name (RFC 1123 subdomain); set 'bundleName'`);
     const keys = [this.key, props.jksKey, props.pkcs12Key].filter((k): k is string => k !== undefined);
@@ -172,6 +179,14 @@ export class TrustBundle extends Construct {
       "trust-manager reads sources from its one trust namespace: give every hierarchy the same 'caPublicationNamespace'");
     (props.additionalCaCertificates ?? []).forEach((pem, i) =>
       Pem.certificateProblems(`additionalCaCertificates[${i}]`, pem, { ca: true }).forEach((p) => problems.add(p)));
+    if (problems.messages.length === 0) {
+      KubernetesNames.claim(this, [{
+        kind: 'trust.cert-manager.io/Bundle',
+        name: this.bundleName,
+        from: `'bundleName' (${this.bundleName})`,
+        fix: "give every TrustBundle of a cluster its own 'bundleName' (it also names the ConfigMaps it writes)",
+      }]).forEach((p) => problems.add(p));
+    }
     problems.throwIfAny(this, 'TrustBundle');
   }
 }

@@ -59,7 +59,7 @@ export function mountReadOnly(request: VolumeMountRequest): void {
     .find((v) => v.name === request.volumeName);
   problems.check(existing !== undefined, () =>
     `workload '${workload.node.path}' already has a volume named '${request.volumeName}'; two volumes of one pod need different names: ` +
-    "mount each certificate once per workload, or give the certificates different names");
+    'mount each certificate once per workload, or give the certificates different names');
   const fsGroup = request.secret ? podFsGroup(workload, container, options, problems) : undefined;
   problems.throwIfAny(owner, request.ownerType);
 

@@ -275,7 +275,7 @@ describe('PkiHierarchy', () => {
 
     test('invalid DNS names and wildcards as intermediate domains', () => {
       for (const bad of ['Services.Internal', 'internal', '-a.internal', 'a..internal', 'a_b.internal', 'a.internal.']) {
-        expect(invalid({ intermediates: [{ name: 'a', domains: [bad] }] })).toContain(`'intermediates[0].domains' (${bad}) is not a valid lower-case DNS name`);
+        expect(invalid({ intermediates: [{ name: 'a', domains: [bad] }] })).toMatch(new RegExp(`'intermediates\\[0\\].domains' \\(${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) (has|ends)`));
       }
       expect(invalid({ intermediates: [{ name: 'a', domains: ['*.a.internal'] }] })).toMatch(/must not be a wildcard/);
     });
@@ -287,12 +287,27 @@ describe('PkiHierarchy', () => {
         .toMatch(/must be shorter than 'root.ttl' \(87600h \(3650d\)\)/);
     });
 
-    test('an IntermediateCa created directly checks its TTL against its root too', () => {
+    test("an IntermediateCa or RootCa created outside its hierarchy is refused (it would skip the hierarchy's checks)", () => {
       const pki = newHierarchy(newScope(), { root: { commonName: 'r', ttl: Duration.days(400) } });
-      const props = { name: 'extra', domains: ['extra.internal'], ttl: Duration.days(400) };
+      const props = { name: 'extra', domains: ['extra.internal'] };
       const parents = { root: pki.root, kubernetesAuth: pki.kubernetesAuth, vault: pki.vault, hierarchyName: pki.name };
-      expect(errorOf(() => new IntermediateCa(pki, 'extra', { ...props, ...parents }))).toBe("IntermediateCa 'pki/pki/extra': 'ttl' (9600h (400d)) must be shorter than the root CA's 'ttl' (9600h (400d)); " +
-        "lower the intermediate's 'ttl' or raise the root's");
+      expect(errorOf(() => new IntermediateCa(pki, 'extra', { ...props, ...parents })))
+        .toBe("IntermediateCa 'pki/pki/extra': is created by its PkiHierarchy ('intermediates'), not on its own: " +
+          "an intermediate outside its hierarchy would skip the hierarchy's checks (disjoint domains, unique names, alerts, trust bundle)");
+      expect(errorOf(() => new RootCa(pki, 'another', { commonName: 'r2', vault: pki.vault, hierarchyName: 'x' })))
+        .toMatch(/RootCa 'pki\/pki\/another': is created by its PkiHierarchy \('root'\), not on its own/);
+    });
+
+    test('missing required props are the library\'s errors, not TypeErrors', () => {
+      const scope = newScope();
+      expect(errorOf(() => new PkiHierarchy(scope.chart, 'a', { root: { commonName: 'r' }, intermediates: [] } as any)))
+        .toMatch(/PkiHierarchy 'pki\/a': 'vault' is missing; pass the VaultPkiStack/);
+      expect(errorOf(() => new PkiHierarchy(scope.chart, 'b', { vault: scope.vault, intermediates: [] } as any))).toMatch(/'root' is missing/);
+    });
+
+    test("a weak root key is answered with the root's minimum, not a weaker suggestion", () => {
+      expect(invalid({ root: { commonName: 'r', keyAlgorithm: KeyAlgorithm.ECDSA_P256 } }))
+        .toMatch(/'root.keyAlgorithm' \(ECDSA P-256\) is too weak for a root CA; the minimum is ECDSA >= 384, RSA >= 4096; use KeyAlgorithm.ECDSA_P384 or stronger/);
     });
 
     test('root TTL above 10y, intermediate TTL below 30d, fractional seconds', () => {

@@ -115,12 +115,14 @@ describe('ShortLivedCertificate', () => {
     function canRead(podSpec: any, process: { uid: number; gid: number; inPod: boolean }): boolean {
       const volume = podSpec.volumes.find((v: any) => v.secret);
       const fsGroup: number | undefined = podSpec.securityContext?.fsGroup;
-      const mode = (volume.secret.defaultMode ?? 0o644) | (fsGroup !== undefined ? 0o440 : 0);
+      // Permission bits as digits: owner, group, other (the kubelet ORs 0440 onto the mode with an fsGroup).
+      const digits = (volume.secret.defaultMode ?? 0o644).toString(8).padStart(3, '0').slice(-3).split('').map(Number);
+      if (fsGroup !== undefined) for (const i of [0, 1]) if (digits[i] < 4) digits[i] += 4; // OR in the read bit
       const fileGroup = fsGroup ?? 0;
       const groups = [process.gid, ...(process.inPod && fsGroup !== undefined ? [fsGroup] : [])];
       if (process.uid === 0) return true;
-      if (groups.includes(fileGroup)) return (mode & 0o040) !== 0;
-      return (mode & 0o004) !== 0;
+      const readable = (digit: number) => digit >= 4;
+      return groups.includes(fileGroup) ? readable(digits[1]) : readable(digits[2]);
     }
 
     function mountedPodSpec(workload: (chart: Chart) => kplus.AbstractPod, kind: string, options = {}): any {
@@ -163,7 +165,8 @@ describe('ShortLivedCertificate', () => {
 
     test.each<[string, string, (chart: Chart) => kplus.AbstractPod]>([
       ['StatefulSet', 'StatefulSet', (chart) => new kplus.StatefulSet(chart, 'app', {
-        metadata: { namespace: 'payments' }, containers: [{ image: 'x' }],
+        metadata: { namespace: 'payments' },
+        containers: [{ image: 'x' }],
         service: new kplus.Service(chart, 'svc', { metadata: { namespace: 'payments' }, ports: [{ port: 443 }] }),
       })],
       ['Job', 'Job', (chart) => new kplus.Job(chart, 'app', { metadata: { namespace: 'payments' }, containers: [{ image: 'x' }] })],
@@ -218,6 +221,44 @@ describe('ShortLivedCertificate', () => {
     });
   });
 
+  describe('hostile and careless input', () => {
+    test('a hand-made ITenantIssuer is refused (it would yield a 10-year *.google.com certificate)', () => {
+      const scope = newScope();
+      const real = newIssuer(scope);
+      const forged = Object.create(real, {
+        domains: { value: ['google.com'] }, maxDuration: { value: Duration.days(3650) }, allowWildcards: { value: true },
+      });
+      expect(errorOf(() => new ShortLivedCertificate(scope.chart, 'evil', { issuer: forged, dnsNames: ['*.google.com'], duration: Duration.days(3650) })))
+        .toMatch(/ShortLivedCertificate 'pki\/evil': 'issuer' \(vault-services\) was not made by this library; pass a TenantIssuer/);
+    });
+
+    test('two Certificates of one namespace may not share a name or a Secret', () => {
+      const scope = newScope();
+      const issuer = newIssuer(scope);
+      new ShortLivedCertificate(scope.chart, 'web', { issuer, dnsNames: ['web.payments.services.internal'] });
+      expect(errorOf(() => new ShortLivedCertificate(scope.chart, 'api', { issuer, dnsNames: ['api.payments.services.internal'], secretName: 'web-tls' })))
+        .toMatch(/'secretName' \(web-tls\) would emit Secret 'payments\/web-tls', which 'pki\/web' already emits in this cluster/);
+      expect(errorOf(() => new ShortLivedCertificate(scope.chart, 'web2', { issuer, dnsNames: ['web.payments.services.internal'], certificateName: 'web' })))
+        .toMatch(/'certificateName' \(web\) would emit Certificate 'payments\/web'/);
+    });
+
+    test('a derived name that is too long names where it comes from', () => {
+      const long = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.eeeeee`; // 250 characters: valid, but '-tls' is not
+      expect(errorOf(() => newCertificate({ certificateName: long })))
+        .toMatch(/'secretName' \(a+.*-tls, derived from 'certificateName' \+ '-tls'\) is not a valid Kubernetes name .*; set 'secretName', or shorten 'certificateName'/);
+      const scope = newScope();
+      const issuer = newIssuer(scope);
+      expect(errorOf(() => new ShortLivedCertificate(scope.chart, 'Web', { issuer, dnsNames: ['web.payments.services.internal'] })))
+        .toMatch(/'certificateName' \(Web, the construct id\) is not a valid Kubernetes name/);
+    });
+
+    test("secretLabels are validated and cannot override the library's own labels", () => {
+      expect(errorOf(() => newCertificate({ secretLabels: { 'a b': 'c' } }))).toMatch(/'secretLabels' key 'a b' is not a label key/);
+      expect(errorOf(() => newCertificate({ secretLabels: { 'app.kubernetes.io/managed-by': 'me' } })))
+        .toMatch(/'secretLabels' key 'app.kubernetes.io\/managed-by' is the library's own label/);
+    });
+  });
+
   describe('errors (H11)', () => {
     const invalid = (props: Partial<ShortLivedCertificateProps>, issuerProps: Partial<TenantIssuerProps> = {}) =>
       errorOf(() => newCertificate(props, issuerProps));
@@ -241,7 +282,7 @@ describe('ShortLivedCertificate', () => {
       expect(invalid({ dnsNames: ['auth.services.internal'] }))
         .toMatch(/'dnsNames' \(auth.services.internal\) is outside the tenant's domains \(payments.services.internal\)/);
       expect(invalid({ dnsNames: ['payments.services.internal'] })).toMatch(/is the tenant's domain itself; Vault roles refuse bare domains/);
-      expect(invalid({ dnsNames: ['MTLS.payments.services.internal'] })).toMatch(/is not a valid lower-case DNS name/);
+      expect(invalid({ dnsNames: ['MTLS.payments.services.internal'] })).toMatch(/'dnsNames' \(MTLS.payments.services.internal\) has upper-case letters; use lower case/);
       expect(invalid({ dnsNames: ['a.payments.services.internal', 'a.payments.services.internal'] })).toMatch(/lists 'a.payments.services.internal' twice/);
       expect(invalid({ dnsNames: [] })).toMatch(/the certificate names nothing/);
     });

@@ -1,7 +1,7 @@
-import { celEnv, parse, plan } from '@bufbuild/cel';
 import { Chart, Duration, Testing as K8sTesting } from 'cdk8s';
-import { KeyAlgorithm, KeyUsage, PkiNames, TenantIssuer, TenantIssuerProps } from '../src';
-import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth, TestScope } from './util';
+import { Testing as TfTesting } from 'cdktf';
+import { KeyAlgorithm, KeyUsage, PkiHierarchy, PkiNames, TenantIssuer, TenantIssuerProps, VaultPkiStack, VaultServerCa } from '../src';
+import { celAccepts, errorOf, EXAMPLE_CA_PEM, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth, TestScope } from './util';
 
 function newTenant(scope: TestScope, props: Partial<TenantIssuerProps> = {}, id = 'payments') {
   const pki = scope.chart.node.tryFindChild('pki') as any ?? newHierarchy(scope);
@@ -189,9 +189,8 @@ describe('TenantIssuer', () => {
         const scope = newScope();
         newTenant(scope, { allowWildcards });
         const [rule] = objects(synthBoth(scope).manifests, 'CertificateRequestPolicy')[0].spec.allowed.dnsNames.validations;
-        const program = plan(celEnv(), parse(rule.rule));
         return ['a.payments.services.internal', '*.a.payments.services.internal', 'a.*.payments.services.internal', 'a*.payments.services.internal', '*']
-          .map((name) => program({ self: name }));
+          .map((name) => celAccepts(rule.rule, name));
       };
       expect(verdicts(false)).toEqual([true, false, false, false, false]);
       expect(verdicts(true)).toEqual([true, true, false, false, false]);
@@ -272,7 +271,7 @@ describe('TenantIssuer', () => {
     test('domains: empty, wildcard, invalid, outside the intermediate, overlapping its own', () => {
       expect(invalid({ domains: [] })).toMatch(/'domains' is empty; give the DNS domains the tenant owns, inside services.internal, e.g. 'payments.services.internal'/);
       expect(invalid({ domains: ['*.payments.services.internal'] })).toMatch(/'domains' \(\*.payments.services.internal\) must not be a wildcard/);
-      expect(invalid({ domains: ['Payments.services.internal'] })).toMatch(/is not a valid lower-case DNS name/);
+      expect(invalid({ domains: ['Payments.services.internal'] })).toMatch(/'domains' \(Payments.services.internal\) has upper-case letters; use lower case/);
       expect(invalid({ domains: ['payments.mtls.internal'] }))
         .toMatch(/'domains' \(payments.mtls.internal\) is outside intermediate 'services' \(services.internal\); its name constraints would reject it/);
       expect(invalid({ domains: ['evilservices.internal'] })).toMatch(/is outside intermediate 'services'/);
@@ -285,7 +284,7 @@ describe('TenantIssuer', () => {
       newTenant(scope);
       expect(errorOf(() => newTenant(scope, { namespace: 'checkout', domains: ['cart.payments.services.internal'] }, 'checkout')))
         .toMatch(/'domains' \(cart.payments.services.internal\) overlaps 'payments.services.internal' of the tenant at 'pki\/payments'; tenants must not share names/);
-      expect(errorOf(() => newTenant(scope, { namespace: 'platform', domains: ['services.internal'] }, 'platform')))
+      expect(errorOf(() => newTenant(scope, { namespace: 'platform', domains: ['services.internal'], allowIntermediateDomain: true }, 'platform')))
         .toMatch(/'domains' \(services.internal\) overlaps 'payments.services.internal' of the tenant at 'pki\/payments'/);
     });
 
@@ -293,9 +292,57 @@ describe('TenantIssuer', () => {
       const scope = newScope();
       newTenant(scope);
       expect(errorOf(() => newTenant(scope, { domains: ['other.services.internal'] }, 'again')))
-        .toMatch(/namespace 'payments' with issuer 'vault-services' derives the Vault role 'payments-vault-services', already used by the tenant at 'pki\/payments'/);
+        .toMatch(/'namespace' and 'issuerName' \(payments\/vault-services\) would emit Issuer 'payments\/vault-services', which 'pki\/payments' already emits in this cluster/);
       expect(errorOf(() => newTenant(scope, { namespace: 'payments-vault', issuerName: 'services', domains: ['x.services.internal'] }, 'ambiguous')))
-        .toMatch(/derives the Vault role 'payments-vault-services', already used/);
+        .toMatch(/would emit CertificateRequestPolicy 'payments-vault-services', which 'pki\/payments' already emits in this cluster/);
+      // In another cluster, the same derived Vault role name is still taken in the one Vault.
+      const otherCluster = new Chart(K8sTesting.app(), 'other');
+      const pki = scope.chart.node.findChild('pki') as PkiHierarchy;
+      expect(errorOf(() => new TenantIssuer(otherCluster, 'ambiguous', {
+        intermediate: pki.intermediate('services'), namespace: 'payments-vault', issuerName: 'services', domains: ['x.services.internal'],
+      }))).toMatch(/derives the Vault role 'payments-vault-services', already used/);
+    });
+
+    test('the same tenant through two Vault stacks into one cluster (Kubernetes names are per cluster, not per stack)', () => {
+      const k8s = K8sTesting.app();
+      const chart = new Chart(k8s, 'pki');
+      const tenantIn = (stackId: string, hierarchy: string) => {
+        const vault = new VaultPkiStack(TfTesting.app(), stackId, { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
+        const pki = new PkiHierarchy(chart, hierarchy, {
+          vault, name: hierarchy, root: { commonName: `${hierarchy}-root` }, intermediates: [{ name: 'services', domains: ['services.internal'] }],
+        });
+        return new TenantIssuer(chart, `payments-${hierarchy}`, { intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'] });
+      };
+      tenantIn('vault-a', 'pkia');
+      expect(errorOf(() => tenantIn('vault-b', 'pkib'))).toMatch(/would emit Issuer 'payments\/vault-services', which 'pki\/payments-pkia' already emits in this cluster/);
+    });
+
+    test('a system namespace, or the whole domain of the intermediate, only with an explicit opt-in', () => {
+      expect(invalid({ namespace: 'kube-system', domains: ['k.services.internal'] }))
+        .toMatch(/'namespace' \(kube-system\) is a system namespace, whose service accounts and RBAC belong to the platform; .* or set 'allowSystemNamespace'/);
+      expect(invalid({ namespace: 'cert-manager', domains: ['cm.services.internal'] })).toMatch(/'namespace' \(cert-manager\) is a system namespace \(cert-manager's own\)/);
+      expect(() => newTenant(newScope(), { namespace: 'kube-system', domains: ['k.services.internal'], allowSystemNamespace: true })).not.toThrow();
+      expect(invalid({ domains: ['services.internal'] }))
+        .toMatch(/'domains' \(services.internal\) is the whole domain of intermediate 'services': .* choose a subdomain, e.g. 'payments.services.internal', or set 'allowIntermediateDomain'/);
+      expect(() => newTenant(newScope(), { domains: ['services.internal'], allowIntermediateDomain: true })).not.toThrow();
+    });
+
+    test('a hand-made IIntermediateCa is refused (it could put a tenant role on the root mount)', () => {
+      const scope = newScope();
+      const pki = newHierarchy(scope);
+      const real = pki.intermediate('services');
+      const forged = Object.create(real, { mountPath: { value: 'pki-root' } });
+      expect(errorOf(() => new TenantIssuer(scope.chart, 'evil', { intermediate: forged, namespace: 'evil', domains: ['evil.services.internal'] })))
+        .toMatch(/TenantIssuer 'pki\/evil': 'intermediate' \(services\) was not made by this library; pass hierarchy.intermediate\('<name>'\)/);
+    });
+
+    test('public arrays are copies frozen at construction: pushing to them cannot change the outputs', () => {
+      const scope = newScope();
+      const tenant = newTenant(scope);
+      expect(() => tenant.domains.push('google.com')).toThrow(TypeError);
+      expect(() => (tenant.allowedUsages as any).push('cert sign')).toThrow(TypeError);
+      expect(() => (tenant.intermediate.domains as string[]).push('google.com')).toThrow(TypeError);
+      expect(resource(synthBoth(scope).terraform, 'vault_pki_secret_backend_role').allowed_domains).toEqual(['payments.services.internal']);
     });
 
     test('weak keys, no usage, bad SPIFFE trust domain, bad IP ranges', () => {

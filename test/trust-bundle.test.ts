@@ -1,7 +1,7 @@
 import { Testing as K8sTesting } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PkiHierarchy, TrustBundle, TrustBundleProps } from '../src';
-import { errorOf, newHierarchy, newScope, objects, resource, synthBoth, TestScope, EXAMPLE_CA_PEM } from './util';
+import { errorOf, newHierarchy, newScope, objects, resource, synthBoth, TestScope, EXAMPLE_CA_PEM, EXAMPLE_SERVER_PEM } from './util';
 
 const PEM = EXAMPLE_CA_PEM;
 
@@ -91,6 +91,19 @@ describe('TrustBundle', () => {
 
   describe('errors', () => {
     const invalid = (props: Partial<TrustBundleProps>) => errorOf(() => newBundle(props));
+    test('missing required props, a non-CA certificate, a second bundle of the same name: the library\'s errors', () => {
+      const scope = newScope();
+      const pki = newHierarchy(scope);
+      expect(errorOf(() => new TrustBundle(scope.chart, 'a', { namespaceLabels: { x: 'y' } } as any)))
+        .toMatch(/TrustBundle 'pki\/a': 'hierarchy' is missing; pass the PkiHierarchy/);
+      expect(errorOf(() => new TrustBundle(scope.chart, 'b', { hierarchy: pki } as any))).toMatch(/'namespaceLabels' is missing/);
+      expect(errorOf(() => new TrustBundle(scope.chart, 'c', { hierarchy: pki, namespaceLabels: { x: 'y' }, additionalCaCertificates: [EXAMPLE_SERVER_PEM] })))
+        .toMatch(/'additionalCaCertificates\[0\]' \(CN=vault.internal\) is not a CA certificate/);
+      new TrustBundle(scope.chart, 'internal-ca', { hierarchy: pki, namespaceLabels: { x: 'y' } });
+      expect(errorOf(() => new TrustBundle(scope.chart, 'again', { hierarchy: pki, namespaceLabels: { x: 'y' }, bundleName: 'internal-ca' })))
+        .toMatch(/'bundleName' \(internal-ca\) would emit Bundle 'internal-ca', which 'pki\/internal-ca' already emits in this cluster/);
+    });
+
     test('no namespace selection, bad labels, bad names and keys', () => {
       expect(invalid({ namespaceLabels: {} })).toMatch(/'namespaceLabels' is empty; the bundle would reach every namespace/);
       expect(invalid({ namespaceLabels: { 'inject ca': 'true' } })).toMatch(/'namespaceLabels' key 'inject ca' is not a label key/);

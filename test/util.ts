@@ -1,7 +1,8 @@
-import { Chart, Testing as K8sTesting } from 'cdk8s';
-import { Testing as TfTesting } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
+import { celEnv, parse, plan } from '@bufbuild/cel';
+import { Chart, Testing as K8sTesting } from 'cdk8s';
+import { Testing as TfTesting } from 'cdktf';
 import { PkiHierarchy, PkiHierarchyProps, VaultPkiStack, VaultPkiStackProps, VaultServerCa } from '../src';
 
 /** A real PEM CA certificate (public; its key was discarded), see test/fixtures/README.md. */
@@ -86,4 +87,13 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error, but none was thrown');
+}
+
+const CEL = celEnv();
+/**
+ * Whether an approver-policy CEL validation accepts `value`, evaluated as approver-policy v0.27.0 does: once per
+ * requested value, with `self` = the value (and `cr` = the request).
+ */
+export function celAccepts(rule: string, value: string, cr: { name?: string; namespace?: string } = {}): boolean {
+  return plan(CEL, parse(rule))({ self: value, cr: { name: cr.name ?? 'cr', namespace: cr.namespace ?? 'ns', username: '', groups: [] } }) === true;
 }

@@ -24,7 +24,9 @@ export function certificateScenarios(book: RuleBook, cas: CaCertificates): Scena
     name,
     step: MINUTE,
     until,
-    series: [...certificates.flatMap((c) => c.series()), ...issuers.flatMap((i) => i.series()), ...cas.healthy(), certManagerScraped(), exporterScraped()],
+    series: [
+      ...certificates.flatMap((c) => c.series()), ...issuers.flatMap((i) => i.series()), ...cas.healthy(), certManagerScraped(), exporterScraped(),
+    ],
     checks,
     exprChecks,
   });
