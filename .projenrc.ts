@@ -104,7 +104,9 @@ project.addTask('import:crds', {
 project.eslint?.addIgnorePattern('src/imports/');
 // After the eslint component (which adds it unpinned): >= 3.10 pulls unrs-resolver (see jestVersion).
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
-project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', '/cdk8s.yaml');
+project.npmignore?.exclude('/examples/', '/examples.out/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', '/cdk8s.yaml', '/cdktf.json',
+  '/upstream/', '/scratch/', '/test-reports/');
+project.gitignore.exclude('/examples.out/', '/cdk8s-vault-pki-*.tgz');
 
 // Programs outside src/ (examples, benchmark, scripts) type-check against the library's settings;
 // eslint's project service finds these.
@@ -117,6 +119,75 @@ for (const dir of ['examples', 'bench', 'scripts']) {
     },
   });
 }
+
+// `cdktf synth` of the reference scenario (the same program as `cdk8s synth`: it writes both outputs).
+new JsonFile(project, 'cdktf.json', {
+  obj: {
+    language: 'typescript',
+    app: 'npx ts-node --transpile-only -P examples/tsconfig.json examples/reference/main.ts',
+    output: 'cdktf.out',
+    terraformProviders: [],
+    terraformModules: [],
+    sendCrashReports: 'false',
+  },
+});
+
+// A consumer's project, as the README's install section sets it up: examples/quick-start holds the quick start
+// (main.ts) and these files; `npm run test:consumer` packs the library, installs it there from the tarball and runs it.
+new JsonFile(project, 'examples/quick-start/package.json', {
+  obj: {
+    name: 'cdk8s-vault-pki-quick-start',
+    private: true,
+    description: 'The README quick start as a consumer project (installs cdk8s-vault-pki from a packed tarball)',
+    scripts: { synth: 'ts-node main.ts' },
+    dependencies: {
+      'cdk8s-vault-pki': 'file:../cdk8s-vault-pki-0.0.0.tgz',
+      'cdk8s': CDK8S,
+      'cdk8s-plus-28': CDK8S_PLUS,
+      'constructs': CONSTRUCTS,
+      'cdktf': CDKTF,
+      '@cdktf/provider-vault': PROVIDER_VAULT,
+      '@cdktf/provider-kubernetes': PROVIDER_KUBERNETES,
+    },
+    devDependencies: { 'ts-node': '^10.9.2', 'typescript': TYPESCRIPT, '@types/node': '^20' },
+  },
+});
+new JsonFile(project, 'examples/quick-start/tsconfig.json', {
+  obj: {
+    // What ts-node needs to run the quick start: CommonJS output and Node module resolution. Without a tsconfig,
+    // ts-node under TypeScript 5.9 picks module NodeNext with a resolution it rejects (TS5109).
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'commonjs',
+      moduleResolution: 'node',
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: ['node'],
+    },
+    include: ['main.ts'],
+  },
+});
+new JsonFile(project, 'examples/quick-start/cdktf.json', {
+  obj: { language: 'typescript', app: 'npx ts-node main.ts', output: 'cdktf.out', terraformProviders: [], terraformModules: [], sendCrashReports: 'false' },
+});
+
+// Every example under examples/<name>/main.ts, synthesized into examples.out/<name>/ (dist/ and cdktf.out/ there).
+project.addTask('synth:examples', {
+  description: 'Synthesize every example into examples.out/<example>/',
+  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/synth-examples.ts',
+  receiveArgs: true,
+});
+
+// The install a consumer does: pack the compiled library, install the tarball into a copy of examples/quick-start,
+// run the quick start and check its outputs (needs the npm registry for the peer dependencies).
+project.addTask('test:consumer', {
+  description: 'Pack the library, install it into a fresh consumer project (examples/quick-start) and run the quick start there',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/test-consumer.ts', receiveArgs: true },
+  ],
+});
 
 // Synthesize the reference scenario: Kubernetes YAML into dist/, Terraform JSON into cdktf.out/.
 project.addTask('synth', {

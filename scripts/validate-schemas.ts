@@ -3,7 +3,7 @@
 // vendored upstream schemas) and the built-in core kinds.
 // Exit status: 0 without findings, 1 with findings, 2 when the validation cannot run (usage, unreadable input).
 import { readdirSync, readFileSync, statSync } from 'fs';
-import { join } from 'path';
+import { dirname, join, sep } from 'path';
 import { formatReport, parseYamlDocuments, SchemaRegistry, validateManifests, type ManifestFile } from './strict-schema';
 
 const USAGE = 'usage: validate-schemas [--crds <crd-dir>] [manifest-dir ...]   (defaults: upstream/crds, dist)';
@@ -45,6 +45,15 @@ function loadManifests(dir: string): ManifestFile[] {
   return files.map((file) => ({ file, documents: parseYamlDocuments(readFileSync(file, 'utf8')) }));
 }
 
+/** The output a manifest file belongs to: its path up to a `dist` or `clusters/<name>` folder, else its directory. */
+function outputOf(file: string): string {
+  const parts = file.split(sep);
+  const cluster = parts.lastIndexOf('clusters');
+  if (cluster >= 0 && cluster + 1 < parts.length - 1) return parts.slice(0, cluster + 2).join(sep);
+  const dist = parts.lastIndexOf('dist');
+  return dist >= 0 ? parts.slice(0, dist + 1).join(sep) : dirname(file);
+}
+
 function main(args: readonly string[]): number {
   let crdDir = join(__dirname, '..', 'upstream', 'crds');
   const manifestDirs: string[] = [];
@@ -63,7 +72,19 @@ function main(args: readonly string[]): number {
   }
   try {
     const registry = SchemaRegistry.fromDocuments(loadCrds(crdDir));
-    const report = validateManifests(registry, manifestDirs.flatMap(loadManifests));
+    // Names are unique per cluster: duplicates are looked for within one output (one `dist` tree, or one cluster
+    // folder of a GitOps tree), never across two programs' outputs.
+    const groups = new Map<string, ManifestFile[]>();
+    for (const file of manifestDirs.flatMap(loadManifests)) {
+      const key = outputOf(file.file);
+      groups.set(key, [...(groups.get(key) ?? []), file]);
+    }
+    const reports = [...groups.values()].map((files) => validateManifests(registry, files));
+    const report = reports.reduce((a, b) => ({
+      files: a.files + b.files, objects: a.objects + b.objects, crdObjects: a.crdObjects + b.crdObjects, coreObjects: a.coreObjects + b.coreObjects,
+      findings: [...a.findings, ...b.findings], notes: [...a.notes, ...b.notes],
+      cel: { evaluated: a.cel.evaluated + b.cel.evaluated, notEvaluated: a.cel.notEvaluated + b.cel.notEvaluated },
+    }));
     console.log(formatReport(report).join('\n'));
     return report.findings.length > 0 ? 1 : 0;
   } catch (e) {
