@@ -29,9 +29,9 @@ function main(argv: string[]): number {
     const app = path.join(dir, 'quick-start');
     fs.mkdirSync(app);
     for (const file of ['package.json', 'tsconfig.json', 'cdktf.json', 'vault-ca.pem']) fs.copyFileSync(path.join(QUICK_START, file), path.join(app, file));
-    const main = fs.readFileSync(path.join(QUICK_START, 'main.ts'), 'utf8').replace("from '../../src';", "from 'cdk8s-vault-pki';");
-    if (!main.includes("from 'cdk8s-vault-pki';")) throw new Error('examples/quick-start/main.ts no longer imports the library from ../../src');
-    fs.writeFileSync(path.join(app, 'main.ts'), main);
+    const program = fs.readFileSync(path.join(QUICK_START, 'main.ts'), 'utf8').replace("from '../../src';", "from 'cdk8s-vault-pki';");
+    if (!program.includes("from 'cdk8s-vault-pki';")) throw new Error('examples/quick-start/main.ts no longer imports the library from ../../src');
+    fs.writeFileSync(path.join(app, 'main.ts'), program);
 
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
     run('npx', ['ts-node', 'main.ts'], app);
@@ -39,6 +39,7 @@ function main(argv: string[]): number {
     const manifests = path.join(app, 'dist');
     const stack = path.join(app, 'cdktf.out', 'stacks', 'vault', 'cdk.tf.json');
     // The consumer's own copy of the library checks its own outputs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const installed = require(path.join(app, 'node_modules', 'cdk8s-vault-pki'));
     const findings = installed.ConsistencyCheck.checkOutputs(manifests, stack);
     console.log(`== ConsistencyCheck (the installed package): ${findings.length} finding(s)`);

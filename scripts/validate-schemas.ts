@@ -81,8 +81,12 @@ function main(args: readonly string[]): number {
     }
     const reports = [...groups.values()].map((files) => validateManifests(registry, files));
     const report = reports.reduce((a, b) => ({
-      files: a.files + b.files, objects: a.objects + b.objects, crdObjects: a.crdObjects + b.crdObjects, coreObjects: a.coreObjects + b.coreObjects,
-      findings: [...a.findings, ...b.findings], notes: [...a.notes, ...b.notes],
+      files: a.files + b.files,
+      objects: a.objects + b.objects,
+      crdObjects: a.crdObjects + b.crdObjects,
+      coreObjects: a.coreObjects + b.coreObjects,
+      findings: [...a.findings, ...b.findings],
+      notes: [...a.notes, ...b.notes],
       cel: { evaluated: a.cel.evaluated + b.cel.evaluated, notEvaluated: a.cel.notEvaluated + b.cel.notEvaluated },
     }));
     console.log(formatReport(report).join('\n'));
