@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { KeyAlgorithm, KeyUsage, PkiNames } from '../src';
-import { Dns, DomainIndex } from '../src/dns';
-import { Durations } from '../src/durations';
-import { IpRanges } from '../src/ip-ranges';
+import { Dns, DomainIndex } from '../src/core/dns';
+import { Durations } from '../src/core/durations';
+import { IpRanges } from '../src/core/ip-ranges';
 
 describe('Durations', () => {
   test.each([

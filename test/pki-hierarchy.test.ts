@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IntermediateCa, KeyAlgorithm, PkiHierarchy, RootCa, TenantIssuer, TokenReviewer } from '../src';
 import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth, KUBERNETES_CA_PEM } from './util';
-import { PkiValidationError } from '../src/errors';
+import { PkiValidationError } from '../src/core/errors';
 
 describe('PkiHierarchy', () => {
   test('snapshot of the reference hierarchy', () => {

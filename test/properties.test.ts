@@ -5,7 +5,7 @@ import {
   ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiHierarchy, ShortLivedCertificate, TenantIssuer, TrustBundle, VaultPkiStack, VaultServerCa,
 } from '../src';
 import { celAccepts, EXAMPLE_CA_PEM, resolveRef } from './util';
-import { PkiValidationError } from '../src/errors';
+import { PkiValidationError } from '../src/core/errors';
 
 /* ------------------------------------------------------------------------------------------------
  * Scenario specs: plain data drawn by fast-check, turned into constructs by build().

@@ -1,4 +1,4 @@
-import { Durations } from '../durations';
+import { Durations } from '../core/durations';
 
 /** One Terraform resource of a synthesized stack. @internal */
 export interface TerraformResource {

@@ -1,4 +1,4 @@
-import { PkiNames } from '../../names';
+import { PkiNames } from '../../core/names';
 import { ConsistencyFindingKind, ConsistencyRule } from '../consistency-rule';
 import { describeObject, OutputIndex, TerraformResource } from '../output-index';
 

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { grantToCertManager } from './cert-manager-grant';
-import { withoutNamespace } from './cluster-scoped';
-import { Durations } from './durations';
-import { CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm } from './imports/approver-policy-policy.cert-manager.io';
-import { KeyAlgorithm, KeyAlgorithmFamily } from './key-algorithm';
-import { KeyUsage } from './key-usage';
-import { PkiNames } from './names';
+import { withoutNamespace } from '../core/cluster-scoped';
+import { Durations } from '../core/durations';
+import { CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm } from '../imports/approver-policy-policy.cert-manager.io';
+import { KeyAlgorithm, KeyAlgorithmFamily } from '../core/key-algorithm';
+import { KeyUsage } from '../core/key-usage';
+import { PkiNames } from '../core/names';
 
 /** @internal */
 export interface TenantCertificateRequestPolicyProps {

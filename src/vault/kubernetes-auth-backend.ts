@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { Dns } from './dns';
-import { Problems } from './errors';
-import { PkiNames } from './names';
-import { Pem } from './pem';
-import { AuthBackend, KubernetesAuthBackendConfig } from './terraform';
+import { Dns } from '../core/dns';
+import { Problems } from '../core/errors';
+import { PkiNames } from '../core/names';
+import { Pem } from '../core/pem';
+import { AuthBackend, KubernetesAuthBackendConfig } from '../terraform';
 import { TokenReviewer } from './token-reviewer';
-import { Urls } from './urls';
+import { Urls } from '../core/urls';
 import { VaultPkiStack } from './vault-pki-stack';
 
 /** Options of the Vault Kubernetes auth method tenants' Issuers log in with. */

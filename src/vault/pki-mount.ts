@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { Durations } from './durations';
-import { PkiNames } from './names';
+import { Durations } from '../core/durations';
+import { PkiNames } from '../core/names';
 import {
   Mount, PkiSecretBackendConfigAutoTidy, PkiSecretBackendConfigUrls, PkiSecretBackendCrlConfig,
-} from './terraform';
+} from '../terraform';
 import { VaultPkiStack } from './vault-pki-stack';
 
 /** @internal */

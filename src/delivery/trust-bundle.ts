@@ -1,14 +1,14 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { withoutNamespace } from './cluster-scoped';
-import { Dns } from './dns';
-import { Problems } from './errors';
-import { Bundle, BundleSpecSources } from './imports/trust-manager-trust.cert-manager.io';
-import { KubernetesNames } from './kubernetes-names';
-import { Labels } from './labels';
-import { PkiNames } from './names';
-import { Pem } from './pem';
-import { PkiHierarchy } from './pki-hierarchy';
+import { withoutNamespace } from '../core/cluster-scoped';
+import { Dns } from '../core/dns';
+import { Problems } from '../core/errors';
+import { Bundle, BundleSpecSources } from '../imports/trust-manager-trust.cert-manager.io';
+import { KubernetesNames } from '../core/kubernetes-names';
+import { Labels } from '../core/labels';
+import { PkiNames } from '../core/names';
+import { Pem } from '../core/pem';
+import { PkiHierarchy } from '../vault/pki-hierarchy';
 import { mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
 

@@ -1,18 +1,18 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Dns } from './dns';
-import { Durations } from './durations';
-import { PkiValidationError, Problems } from './errors';
-import { KeyAlgorithm } from './key-algorithm';
+import { Dns } from '../core/dns';
+import { Durations } from '../core/durations';
+import { PkiValidationError, Problems } from '../core/errors';
+import { KeyAlgorithm } from '../core/key-algorithm';
 import { KubernetesAuthBackend } from './kubernetes-auth-backend';
-import { PkiNames } from './names';
+import { PkiNames } from '../core/names';
 import { PkiMount } from './pki-mount';
-import { Provenance } from './provenance';
+import { Provenance } from '../core/provenance';
 import { RootCa } from './root-ca';
 import {
   PkiSecretBackendIntermediateCertRequest, PkiSecretBackendIntermediateSetSigned, PkiSecretBackendIssuer,
   PkiSecretBackendRootSignIntermediate, TerraformFn, TerraformToken,
-} from './terraform';
+} from '../terraform';
 import { VaultPkiStack } from './vault-pki-stack';
 
 /** Options of one intermediate CA of a {@link PkiHierarchy}. */

@@ -1,4 +1,4 @@
-import { Pem } from './pem';
+import { Pem } from '../core/pem';
 
 /**
  * How cert-manager verifies Vault's TLS certificate when it calls Vault (the Issuer's

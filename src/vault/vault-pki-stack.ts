@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { Problems } from './errors';
-import { KubernetesProvider, LocalBackend, TerraformStack, VaultProvider } from './terraform';
-import { Urls } from './urls';
+import { Problems } from '../core/errors';
+import { KubernetesProvider, LocalBackend, TerraformStack, VaultProvider } from '../terraform';
+import { Urls } from '../core/urls';
 import { VaultServerCa } from './vault-server-ca';
 
 /** Props of {@link VaultPkiStack}. */

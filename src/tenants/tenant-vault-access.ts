@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
-import { Durations } from './durations';
-import { IIntermediateCa } from './intermediate-ca';
-import { KeyAlgorithm } from './key-algorithm';
-import { PkiNames } from './names';
-import { KubernetesAuthBackendRole, PkiSecretBackendRole, VaultPolicy } from './terraform';
+import { Durations } from '../core/durations';
+import { IIntermediateCa } from '../vault/intermediate-ca';
+import { KeyAlgorithm } from '../core/key-algorithm';
+import { PkiNames } from '../core/names';
+import { KubernetesAuthBackendRole, PkiSecretBackendRole, VaultPolicy } from '../terraform';
 
 /** @internal */
 export interface TenantVaultAccessProps {

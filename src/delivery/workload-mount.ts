@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Problems } from './errors';
+import { Problems } from '../core/errors';
 import { WorkloadMountOptions } from './workload-mount-options';
 
 /** @internal */

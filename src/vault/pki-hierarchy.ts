@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { PublishedCaCertificates } from './ca-certificates';
-import { Dns, DomainIndex } from './dns';
-import { PkiValidationError, Problems } from './errors';
+import { PublishedCaCertificates } from './published-ca-certificates';
+import { Dns, DomainIndex } from '../core/dns';
+import { PkiValidationError, Problems } from '../core/errors';
 import { IIntermediateCa, IntermediateCa, IntermediateCaOptions } from './intermediate-ca';
 import { KubernetesAuthBackend, KubernetesAuthOptions } from './kubernetes-auth-backend';
-import { Provenance } from './provenance';
+import { Provenance } from '../core/provenance';
 import { RootCa, RootCaOptions } from './root-ca';
 import { VaultPkiStack } from './vault-pki-stack';
 

@@ -1,5 +1,5 @@
-import { DomainIndex } from './dns';
-import { IIntermediateCa } from './intermediate-ca';
+import { DomainIndex } from '../core/dns';
+import { IIntermediateCa } from '../vault/intermediate-ca';
 import type { ITenantIssuer } from './tenant-issuer';
 
 /**

@@ -1,16 +1,16 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Dns } from './dns';
-import { Durations } from './durations';
-import { Problems } from './errors';
-import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from './imports/prometheus-operator-monitoring.coreos.com';
-import { KubernetesNames } from './kubernetes-names';
-import { Labels } from './labels';
-import { PkiNames } from './names';
-import { PkiHierarchy } from './pki-hierarchy';
-import { TenantRegistry } from './tenant-registry';
-import { TenantVaultAccess } from './tenant-vault-access';
-import { Urls } from './urls';
+import { Dns } from '../core/dns';
+import { Durations } from '../core/durations';
+import { Problems } from '../core/errors';
+import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
+import { KubernetesNames } from '../core/kubernetes-names';
+import { Labels } from '../core/labels';
+import { PkiNames } from '../core/names';
+import { PkiHierarchy } from '../vault/pki-hierarchy';
+import { TenantRegistry } from '../tenants/tenant-registry';
+import { TenantVaultAccess } from '../tenants/tenant-vault-access';
+import { Urls } from '../core/urls';
 
 /** Props of {@link PkiAlerts}. */
 export interface PkiAlertsProps {

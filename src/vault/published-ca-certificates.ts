@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { IntermediateCa } from './intermediate-ca';
-import { PkiNames } from './names';
+import { PkiNames } from '../core/names';
 import { RootCa } from './root-ca';
-import { ConfigMapV1, TerraformFn, TerraformToken } from './terraform';
+import { ConfigMapV1, TerraformFn, TerraformToken } from '../terraform';
 import { VaultPkiStack } from './vault-pki-stack';
 
 /** Props of {@link PublishedCaCertificates}. */

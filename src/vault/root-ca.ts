@@ -1,13 +1,13 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Dns } from './dns';
-import { Durations } from './durations';
-import { PkiValidationError, Problems } from './errors';
-import { KeyAlgorithm } from './key-algorithm';
-import { PkiNames } from './names';
+import { Dns } from '../core/dns';
+import { Durations } from '../core/durations';
+import { PkiValidationError, Problems } from '../core/errors';
+import { KeyAlgorithm } from '../core/key-algorithm';
+import { PkiNames } from '../core/names';
 import { PkiMount } from './pki-mount';
-import { Provenance } from './provenance';
-import { Mount, PkiSecretBackendRootCert } from './terraform';
+import { Provenance } from '../core/provenance';
+import { Mount, PkiSecretBackendRootCert } from '../terraform';
 import { VaultPkiStack } from './vault-pki-stack';
 
 /** Options of the root CA of a {@link PkiHierarchy}. */

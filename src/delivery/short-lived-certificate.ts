@@ -1,21 +1,21 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Dns } from './dns';
-import { Durations } from './durations';
-import { PkiValidationError, Problems } from './errors';
+import { Dns } from '../core/dns';
+import { Durations } from '../core/durations';
+import { PkiValidationError, Problems } from '../core/errors';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding,
   CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
-} from './imports/certificate-cert-manager.io';
-import { IpRanges } from './ip-ranges';
-import { KeyAlgorithmFamily } from './key-algorithm';
-import { KeyUsage } from './key-usage';
-import { KubernetesNames } from './kubernetes-names';
-import { Labels } from './labels';
-import { PkiNames } from './names';
-import { Provenance } from './provenance';
-import { ITenantIssuer } from './tenant-issuer';
+} from '../imports/certificate-cert-manager.io';
+import { IpRanges } from '../core/ip-ranges';
+import { KeyAlgorithmFamily } from '../core/key-algorithm';
+import { KeyUsage } from '../core/key-usage';
+import { KubernetesNames } from '../core/kubernetes-names';
+import { Labels } from '../core/labels';
+import { PkiNames } from '../core/names';
+import { Provenance } from '../core/provenance';
+import { ITenantIssuer } from '../tenants/tenant-issuer';
 import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
 
