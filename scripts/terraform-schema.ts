@@ -59,6 +59,9 @@ export interface TerraformFinding {
   readonly problem: string;
 }
 
+/** Meta-arguments Terraform accepts on every provider block. */
+const PROVIDER_META_ARGUMENTS = new Set(['alias', 'version']);
+
 /** Meta-arguments Terraform accepts on every resource and data source, and cdktf's metadata key. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection', '//']);
 
@@ -167,8 +170,10 @@ export class TerraformSchemaChecker {
         add(`provider.${name}`, '', 'no schema for this provider: it cannot be checked');
         continue;
       }
-      (Array.isArray(blocks) ? blocks : [blocks]).forEach((block, i) =>
-        this.checkBlock(`provider.${name}[${i}]`, schema, schema.provider, block as Json, add));
+      (Array.isArray(blocks) ? blocks : [blocks]).forEach((block, i) => {
+        const body = Object.fromEntries(Object.entries(block as Json).filter(([k]) => !PROVIDER_META_ARGUMENTS.has(k)));
+        this.checkBlock(`provider.${name}[${i}]`, schema, schema.provider, body, add);
+      });
     }
 
     for (const [section, kind] of [['resource', 'resources'], ['data', 'dataSources']] as const) {

@@ -1,17 +1,29 @@
+// Core: names, limits, keys and usages shared by both halves.
 export * from './core/names';
+export * from './core/limits';
 export * from './core/key-algorithm';
+export * from './core/key-usage';
+// The Vault half (Terraform stacks).
+export * from './terraform/state-backend';
 export * from './vault/vault-server-ca';
 export * from './vault/vault-pki-stack';
 export * from './vault/token-reviewer';
-export * from './vault/kubernetes-auth-backend';
 export * from './vault/root-ca';
 export * from './vault/intermediate-ca';
 export * from './vault/pki-hierarchy';
-export * from './core/key-usage';
-export * from './tenants/tenant-issuer';
-export * from './delivery/short-lived-certificate';
-export * from './consistency';
-export * from './delivery/workload-mount-options';
+export * from './vault/pki-cluster';
+export * from './vault/tenant-stacks';
 export * from './vault/published-ca-certificates';
+// Tenants: the Vault half (Tenant) and its placement on clusters (TenantIssuer).
+export * from './tenants/tenant';
+export * from './tenants/tenant-issuer';
+// The cluster half (cdk8s charts) and the GitOps output.
+export * from './cluster/cluster-chart';
+export * from './cluster/gitops-output';
+// Delivery of certificates and trust to workloads.
+export * from './delivery/short-lived-certificate';
+export * from './delivery/workload-mount-options';
 export * from './delivery/trust-bundle';
+// Monitoring and consistency.
 export * from './monitoring/pki-alerts';
+export * from './consistency';

@@ -2,10 +2,9 @@
 // 'cdk8s-vault-pki' instead of '../../src'.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  PkiAlerts, PkiHierarchy, ShortLivedCertificate, TenantIssuer, TrustBundle, VaultPkiStack, VaultServerCa,
+  ClusterChart, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TrustBundle, VaultPkiStack, VaultServerCa,
 } from '../../src';
 
 /** The teams of the reference scenario, each a namespace with its own issuer and a 24h mTLS certificate. */
@@ -14,20 +13,17 @@ export const TEAMS = ['payments', 'auth', 'api'];
 /**
  * Builds the reference scenario: root `acme-root-ca`, intermediates `services`, `ingress`, `mtls`,
  * tenants payments, auth and api on `services`, each with a 24h mTLS certificate; one trust bundle for
- * namespaces labelled `inject-ca=true`; alerts for all of it.
+ * namespaces labelled `inject-ca=true`; alerts for all of it. One Vault stack, one cluster (`primary`).
  * @param k8s the cdk8s App (manifests go to dist/)
  * @param tf the cdktf App (Terraform goes to cdktf.out/stacks/vault/)
  */
 export function buildReferenceScenario(k8s: Construct, tf: Construct) {
-  // vault.internal has a certificate from the company's internal CA: cert-manager must trust exactly that CA.
+  // The Vault half. vault.internal has a certificate from the company's internal CA: cert-manager must trust exactly that CA.
   const vault = new VaultPkiStack(tf, 'vault', {
     address: 'https://vault.internal:8200',
     serverCa: VaultServerCa.fromPem(fs.readFileSync(path.join(__dirname, 'vault-server-ca.pem'), 'utf8')),
   });
-  const chart = new Chart(k8s, 'pki');
-
-  const pki = new PkiHierarchy(chart, 'pki', {
-    vault,
+  const pki = new PkiHierarchy(vault, 'pki', {
     root: { commonName: 'acme-root-ca' },
     intermediates: [
       { name: 'services', domains: ['services.internal'] },
@@ -35,18 +31,24 @@ export function buildReferenceScenario(k8s: Construct, tf: Construct) {
       { name: 'mtls', domains: ['mtls.internal'] },
     ],
   });
+  // The cluster's Kubernetes auth method in Vault (Vault runs inside this cluster).
+  const cluster = new PkiCluster(vault, 'primary');
+
+  // The cluster half: everything the library emits into the cluster, PrometheusRules labelled for kube-prometheus-stack.
+  const chart = new ClusterChart(k8s, 'pki', { cluster, ruleLabels: { release: 'kube-prometheus-stack' } });
 
   const tenants = TEAMS.map((team) => {
-    const issuer = new TenantIssuer(chart, team, {
+    const tenant = new Tenant(vault, team, {
       intermediate: pki.intermediate('services'),
       namespace: team,
       domains: [`${team}.services.internal`],
     });
+    const issuer = tenant.placeOn(chart);
     const certificate = new ShortLivedCertificate(chart, `${team}-mtls`, {
       issuer,
       dnsNames: [`mtls.${team}.services.internal`],
     });
-    return { issuer, certificate };
+    return { tenant, issuer, certificate };
   });
 
   const bundle = new TrustBundle(chart, 'internal-ca', {
@@ -54,10 +56,7 @@ export function buildReferenceScenario(k8s: Construct, tf: Construct) {
     namespaceLabels: { 'inject-ca': 'true' },
   });
 
-  const alerts = new PkiAlerts(chart, 'alerts', {
-    hierarchy: pki,
-    ruleLabels: { release: 'kube-prometheus-stack' },
-  });
+  const alerts = new PkiAlerts(chart, 'alerts', { hierarchy: pki });
 
-  return { vault, chart, pki, tenants, bundle, alerts };
+  return { vault, chart, pki, cluster, tenants, bundle, alerts };
 }

@@ -12,6 +12,23 @@ export interface ConsistencyCheckOptions {
    * @default - every rule runs
    */
   readonly skip?: ConsistencyFindingKind[];
+
+  /**
+   * The cluster the manifests belong to: Issuers must then log in through its auth mount (`kubernetes-<cluster>`)
+   * and trust bundles read ConfigMaps published into it.
+   * @default - unknown (the cluster-specific rules check what they can without it)
+   */
+  readonly cluster?: string;
+}
+
+/** One cluster's findings in a fleet check. */
+export interface ClusterFindings {
+  /** The cluster (its folder name under `clusters/`). */
+  readonly cluster: string;
+  /** Number of Kubernetes objects read for the cluster. */
+  readonly objects: number;
+  /** What does not resolve. */
+  readonly findings: ConsistencyFinding[];
 }
 
 /**
@@ -35,7 +52,7 @@ export class ConsistencyCheck {
    */
   public static check(manifests: any[], terraform: any, options: ConsistencyCheckOptions = {}): ConsistencyFinding[] {
     const stacks = Array.isArray(terraform) ? terraform : [terraform ?? {}];
-    const index = new OutputIndex(manifests ?? [], stacks);
+    const index = new OutputIndex(manifests ?? [], stacks, options.cluster);
     const skip = new Set(options.skip ?? []);
     const findings: ConsistencyFinding[] = [];
     for (const rule of BUILT_IN_RULES) {
@@ -51,19 +68,47 @@ export class ConsistencyCheck {
    * whose every `cdk.tf.json` is read). Files are read one at a time, so outputs of any size work.
    */
   public static checkOutputs(manifestDir: string, terraformPath: string, options: ConsistencyCheckOptions = {}): ConsistencyFinding[] {
-    const manifests = files(manifestDir, (f) => /\.ya?ml$/.test(f)).flatMap((file) => {
-      try {
-        return loadAll(fs.readFileSync(file, 'utf8')).filter((m) => m !== null && m !== undefined);
-      } catch (e) {
-        throw new Error(`${file}: ${(e as Error).message.split('\n')[0]}`);
-      }
-    });
+    const manifests = readManifests(manifestDir);
     const stacks = files(terraformPath, (f) => path.basename(f) === 'cdk.tf.json' || !fs.statSync(terraformPath).isDirectory())
       .map((file) => JSON.parse(fs.readFileSync(file, 'utf8')));
     return ConsistencyCheck.check(manifests, stacks, options);
   }
 
+  /**
+   * Checks a fleet: every cluster folder (`clusters/<cluster>/`) of every GitOps tree in `gitopsDirs` (the trees of
+   * the platform program and of each tenant team's program, merged per cluster) against every `cdk.tf.json` under
+   * `terraformPaths`, each cluster with its cluster-specific rules. Files are read one at a time.
+   */
+  public static checkFleet(gitopsDirs: string[], terraformPaths: string[], options: ConsistencyCheckOptions = {}): ClusterFindings[] {
+    const stacks = terraformPaths.flatMap((p) => files(p, (f) => path.basename(f) === 'cdk.tf.json' || !fs.statSync(p).isDirectory()))
+      .map((file) => JSON.parse(fs.readFileSync(file, 'utf8')));
+    const byCluster = new Map<string, any[]>();
+    for (const dir of gitopsDirs) {
+      const clustersDir = path.join(dir, 'clusters');
+      if (!fs.existsSync(clustersDir)) throw new Error(`${dir} is not a GitOps tree: it has no clusters/ folder`);
+      for (const cluster of fs.readdirSync(clustersDir).sort()) {
+        const manifests = readManifests(path.join(clustersDir, cluster));
+        byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), ...manifests]);
+      }
+    }
+    return [...byCluster.keys()].sort().map((cluster) => {
+      const manifests = byCluster.get(cluster)!;
+      return { cluster, objects: manifests.length, findings: ConsistencyCheck.check(manifests, stacks, { ...options, cluster }) };
+    });
+  }
+
   private constructor() {}
+}
+
+/** Every Kubernetes object of the YAML files under `dir` (kustomize's own kustomization.yaml files are not objects). */
+function readManifests(dir: string): any[] {
+  return files(dir, (f) => /\.ya?ml$/.test(f) && path.basename(f) !== 'kustomization.yaml').flatMap((file) => {
+    try {
+      return loadAll(fs.readFileSync(file, 'utf8')).filter((m) => m !== null && m !== undefined);
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  });
 }
 
 /** The files under `root` (or `root` itself when it is a file) that `keep`, sorted. */

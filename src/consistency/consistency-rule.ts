@@ -30,6 +30,12 @@ export enum ConsistencyFindingKind {
   CERTIFICATE_SECRET = 'certificate-secret',
   /** Two objects of the same kind share a namespace and name: one would overwrite the other. */
   DUPLICATE_OBJECT = 'duplicate-object',
+  /** An Issuer logs in through another cluster's auth mount (its tokens would be reviewed by the wrong cluster). */
+  ISSUER_CLUSTER = 'issuer-cluster',
+  /** A trust bundle's source ConfigMap is not published into this cluster by the Terraform. */
+  BUNDLE_SOURCE = 'bundle-source',
+  /** Two Vault roles on one PKI mount allow overlapping domains (two tenants could issue each other's names). */
+  ROLE_DOMAINS = 'role-domains',
 }
 
 /** One reference that does not resolve between the Kubernetes manifests and the Terraform. */

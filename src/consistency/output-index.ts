@@ -35,7 +35,11 @@ export class OutputIndex {
   private readonly stacks: any[];
   private selecting?: Map<string, any[]>;
 
-  constructor(manifests: any[], stacks: any[]) {
+  /** The cluster the manifests belong to, when known (a GitOps tree's cluster folder). */
+  public readonly cluster?: string;
+
+  constructor(manifests: any[], stacks: any[], cluster?: string) {
+    this.cluster = cluster;
     this.manifests = manifests.filter((m) => m && typeof m === 'object' && !Array.isArray(m));
     this.stacks = stacks.filter((s) => s && typeof s === 'object');
     for (const m of this.manifests) {

@@ -17,7 +17,8 @@ export interface ObjectClaim {
  * Kubernetes names are unique per cluster (per namespace for namespaced kinds), whichever program part or Terraform
  * stack emits them: two objects of one name overwrite each other when applied. Every construct claims the objects it
  * emits before emitting them; a second claim is the construct's error, naming the first owner.
- * The registry is per cluster: the root of the construct tree (one cdk8s App is one cluster's manifests).
+ * The registry is per cluster: the cluster a ClusterChart marks (every ClusterChart of one cluster name in one
+ * program shares it), else the root of the construct tree.
  * @internal
  */
 export class KubernetesNames {
@@ -39,14 +40,27 @@ export class KubernetesNames {
     return problems;
   }
 
-  private static readonly registries = new WeakMap<IConstruct, Map<string, string>>();
+  /** Marks `scope` (a ClusterChart) as the manifests of cluster `cluster`. */
+  public static markCluster(scope: IConstruct, cluster: string): void {
+    KubernetesNames.clusters.set(scope, cluster);
+  }
+
+  private static readonly registries = new WeakMap<IConstruct, Map<string, Map<string, string>>>();
+  private static readonly clusters = new WeakMap<IConstruct, string>();
 
   private static registryOf(scope: IConstruct): Map<string, string> {
     const root = scope.node.root;
-    let registry = KubernetesNames.registries.get(root);
+    const marked = scope.node.scopes.slice().reverse().find((s) => KubernetesNames.clusters.has(s));
+    const cluster = marked ? KubernetesNames.clusters.get(marked)! : '';
+    let byCluster = KubernetesNames.registries.get(root);
+    if (!byCluster) {
+      byCluster = new Map();
+      KubernetesNames.registries.set(root, byCluster);
+    }
+    let registry = byCluster.get(cluster);
     if (!registry) {
       registry = new Map();
-      KubernetesNames.registries.set(root, registry);
+      byCluster.set(cluster, registry);
     }
     return registry;
   }

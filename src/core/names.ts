@@ -8,6 +8,9 @@ export class PkiNames {
   /** Value of the `app.kubernetes.io/managed-by` label on every Kubernetes object. */
   public static readonly MANAGED_BY = 'cdk8s-vault-pki';
 
+  /** The recording rule each tenant emits: its identity and maximum certificate lifetime (what the alerts join on). */
+  public static readonly TENANT_RECORD = 'vault_pki:tenant_max_duration_seconds';
+
   /** Label naming the tenant Issuer an object belongs to. */
   public static readonly ISSUER_LABEL = 'vault-pki.cdk8s.io/issuer';
 
@@ -59,6 +62,39 @@ export class PkiNames {
   public static policyName(hierarchy: string, namespace: string, issuerName: string): string {
     return `${hierarchy}-tenant-${PkiNames.roleName(namespace, issuerName)}`;
   }
+
+  /** The Vault Kubernetes auth mount of a cluster: `kubernetes-<cluster>`. */
+  public static kubernetesAuthPath(cluster: string): string {
+    return `kubernetes-${cluster}`;
+  }
+
+  /** The named Vault issuer of an intermediate CA in its mount, which tenant roles pin: the intermediate's name. */
+  public static intermediateIssuerName(intermediate: string): string {
+    return intermediate;
+  }
+
+  /** The key name of an intermediate CA's key in its mount: the intermediate's name. */
+  public static intermediateKeyName(intermediate: string): string {
+    return intermediate;
+  }
+
+  /** A tenant's PrometheusRule (its recording rule, in its namespace): `<issuer>-vault-pki`. */
+  public static tenantRuleName(issuerName: string): string {
+    return `${issuerName}-vault-pki`;
+  }
+
+  /** The GitOps folder of a cluster: `clusters/<cluster>`. */
+  public static clusterFolder(cluster: string): string {
+    return `clusters/${cluster}`;
+  }
+
+  /** The GitOps folder of a namespace's objects in a cluster (`_cluster` for cluster-scoped objects). */
+  public static namespaceFolder(cluster: string, namespace: string | undefined): string {
+    return `${PkiNames.clusterFolder(cluster)}/${namespace ?? PkiNames.CLUSTER_SCOPED_FOLDER}`;
+  }
+
+  /** The folder name of a cluster's cluster-scoped objects. */
+  public static readonly CLUSTER_SCOPED_FOLDER = '_cluster';
 
   /** The Issuer's `auth.kubernetes.mountPath` for a Kubernetes auth mount: `/v1/auth/<path>`. */
   public static kubernetesAuthMountPath(authPath: string): string {

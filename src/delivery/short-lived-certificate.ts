@@ -15,6 +15,7 @@ import { KubernetesNames } from '../core/kubernetes-names';
 import { Labels } from '../core/labels';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
+import { ClusterChart } from '../cluster/cluster-chart';
 import { ITenantIssuer } from '../tenants/tenant-issuer';
 import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
@@ -114,6 +115,12 @@ export class ShortLivedCertificate extends Construct {
   public readonly usages: KeyUsage[];
   /** The issuing tenant. */
   public readonly issuer: ITenantIssuer;
+  /** DNS names of the certificate. */
+  public readonly dnsNames: string[];
+  /** IP SANs of the certificate (Go's canonical text). */
+  public readonly ipAddresses: string[];
+  /** URI SANs of the certificate (its SPIFFE ID). */
+  public readonly uris: string[];
 
   constructor(scope: Construct, id: string, props: ShortLivedCertificateProps) {
     super(scope, id);
@@ -126,6 +133,12 @@ export class ShortLivedCertificate extends Construct {
       ]);
     }
     this.issuer = issuer;
+    const chart = ClusterChart.containing(this);
+    if (chart.cluster.name !== issuer.cluster.name) {
+      throw new PkiValidationError('ShortLivedCertificate', this.node.path, [
+        `'issuer' (${issuer.namespace}/${issuer.issuerName}) lives in cluster '${issuer.cluster.name}', but this certificate is in cluster ` +
+        `'${chart.cluster.name}': an Issuer serves only its own cluster; place the tenant on '${chart.cluster.name}' and use that TenantIssuer`]);
+    }
     this.namespace = issuer.namespace;
     this.certificateName = props.certificateName ?? id;
     this.secretName = props.secretName ?? `${this.certificateName}-tls`;
@@ -141,6 +154,9 @@ export class ShortLivedCertificate extends Construct {
       ? [issuer.spiffeId(props.spiffeServiceAccount)]
       : [];
     this.validate(props, requested, dnsNames, ipAddresses);
+    this.dnsNames = Object.freeze(dnsNames) as string[];
+    this.ipAddresses = Object.freeze(ipAddresses.map((ip) => IpRanges.canonical(ip))) as string[];
+    this.uris = Object.freeze(uris) as string[];
 
     const labels = PkiNames.labels(issuer.intermediate.hierarchyName, issuer.issuerName);
     const key = issuer.keyAlgorithm;
@@ -150,7 +166,7 @@ export class ShortLivedCertificate extends Construct {
         secretName: this.secretName,
         issuerRef: { name: issuer.issuerName, kind: 'Issuer', group: 'cert-manager.io' },
         dnsNames: dnsNames.length > 0 ? dnsNames : undefined,
-        ipAddresses: ipAddresses.length > 0 ? ipAddresses.map((ip) => IpRanges.canonical(ip)) : undefined,
+        ipAddresses: this.ipAddresses.length > 0 ? [...this.ipAddresses] : undefined,
         uris: uris.length > 0 ? uris : undefined,
         duration: Durations.go(this.duration),
         renewBefore: Durations.go(this.renewBefore),
@@ -265,7 +281,7 @@ export class ShortLivedCertificate extends Construct {
         `'spiffeServiceAccount' (${props.spiffeServiceAccount}) needs a SPIFFE trust domain; set 'spiffeTrustDomain' on the TenantIssuer`);
       problems.check(!Dns.isSubdomain(props.spiffeServiceAccount), () =>
         `'spiffeServiceAccount' (${props.spiffeServiceAccount}) is not a valid service account name (RFC 1123 subdomain)`);
-      problems.check(!!issuer.spiffeTrustDomain && !issuer.spiffeServiceAccounts.includes(props.spiffeServiceAccount), () =>
+      problems.check(!!issuer.spiffeTrustDomain && !issuer.spiffeServiceAccounts.includes(props.spiffeServiceAccount!), () =>
         `'spiffeServiceAccount' (${props.spiffeServiceAccount}) is not one of the TenantIssuer's 'spiffeServiceAccounts' ` +
         `(${issuer.spiffeServiceAccounts.join(', ')}); Vault and approver-policy allow exactly those SPIFFE IDs: add it there`);
     }

@@ -8,21 +8,24 @@ import { KubernetesNames } from '../core/kubernetes-names';
 import { Labels } from '../core/labels';
 import { PkiNames } from '../core/names';
 import { Pem } from '../core/pem';
-import { PkiHierarchy } from '../vault/pki-hierarchy';
+import { ClusterChart } from '../cluster/cluster-chart';
+import { Provenance } from '../core/provenance';
+import { PkiCluster } from '../vault/pki-cluster';
+import { IPkiHierarchy } from '../vault/pki-hierarchy';
 import { mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
 
 /** Props of {@link TrustBundle}. */
 export interface TrustBundleProps {
   /** The hierarchy whose CA certificates the bundle distributes. */
-  readonly hierarchy: PkiHierarchy;
+  readonly hierarchy: IPkiHierarchy;
 
   /**
    * Further hierarchies whose CA certificates the bundle also carries. During a root CA rotation,
    * pass the old hierarchy here while leaves of both are alive, and drop it afterwards.
    * @default - none
    */
-  readonly additionalHierarchies?: PkiHierarchy[];
+  readonly additionalHierarchies?: IPkiHierarchy[];
 
   /**
    * Further CA certificates (PEM) to trust, e.g. a CA being migrated away from.
@@ -99,14 +102,18 @@ export class TrustBundle extends Construct {
     super(scope, id);
     this.bundleName = props.bundleName ?? id;
     this.key = props.key ?? PkiNames.CA_BUNDLE_KEY;
+    const chart = ClusterChart.containing(this);
     const hierarchies = [props.hierarchy, ...(props.additionalHierarchies ?? [])];
     this.validate(props, hierarchies);
 
     const sources: BundleSpecSources[] = [];
     for (const hierarchy of hierarchies) {
-      const published = hierarchy.publishCaCertificates();
-      const keys = [published.rootKey, ...(props.includeIntermediates ? hierarchy.intermediates.map((i) => published.intermediateKey(i.name)) : [])];
-      for (const key of keys) sources.push({ configMap: { name: published.configMapName, key } });
+      // The source ConfigMap is written by Terraform into this cluster: by this program when it holds both the
+      // cluster and the hierarchy, else by the program that does (the platform's).
+      if (chart.cluster instanceof PkiCluster && chart.cluster._canPublish(hierarchy)) chart.cluster.publishCaCertificates(hierarchy);
+      const configMap = PkiNames.caConfigMapName(hierarchy.name);
+      const keys = [PkiNames.ROOT_CA_KEY, ...(props.includeIntermediates ? hierarchy.intermediates.map((i) => PkiNames.intermediateCaKey(i.name)) : [])];
+      for (const key of keys) sources.push({ configMap: { name: configMap, key } });
     }
     for (const pem of props.additionalCaCertificates ?? []) sources.push({ inLine: pem });
     if (props.includeDefaultCAs) sources.push({ useDefaultCAs: true });
@@ -150,11 +157,11 @@ export class TrustBundle extends Construct {
     });
   }
 
-  private validate(props: TrustBundleProps, hierarchies: PkiHierarchy[]): void {
+  private validate(props: TrustBundleProps, hierarchies: IPkiHierarchy[]): void {
     const problems = new Problems();
-    hierarchies.forEach((h, i) => problems.check(!(h instanceof PkiHierarchy), () => i === 0
-      ? "'hierarchy' is missing; pass the PkiHierarchy whose CA certificates the bundle carries"
-      : `'additionalHierarchies[${i - 1}]' is not a PkiHierarchy; pass hierarchies of this program`));
+    hierarchies.forEach((h, i) => problems.check(!Provenance.is(h, 'PkiHierarchy'), () => i === 0
+      ? "'hierarchy' is missing; pass the PkiHierarchy (or PkiHierarchy.fromAttributes()) whose CA certificates the bundle carries"
+      : `'additionalHierarchies[${i - 1}]' is not a PkiHierarchy; pass PkiHierarchy or PkiHierarchy.fromAttributes() objects`));
     problems.check(props.namespaceLabels === undefined || props.namespaceLabels === null, () =>
       "'namespaceLabels' is missing; select the namespaces that receive the bundle by label, e.g. { 'inject-ca': 'true' }");
     problems.throwIfAny(this, 'TrustBundle');

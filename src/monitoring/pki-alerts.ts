@@ -1,21 +1,22 @@
-import { Duration, Lazy } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { Problems } from '../core/errors';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
 import { KubernetesNames } from '../core/kubernetes-names';
-import { Labels } from '../core/labels';
 import { PkiNames } from '../core/names';
-import { PkiHierarchy } from '../vault/pki-hierarchy';
-import { TenantRegistry } from '../tenants/tenant-registry';
-import { TenantVaultAccess } from '../tenants/tenant-vault-access';
+import { ClusterChart } from '../cluster/cluster-chart';
+import { PkiLimits } from '../core/limits';
+import { Provenance } from '../core/provenance';
 import { Urls } from '../core/urls';
+import { PkiCluster } from '../vault/pki-cluster';
+import { IPkiHierarchy } from '../vault/pki-hierarchy';
 
 /** Props of {@link PkiAlerts}. */
 export interface PkiAlertsProps {
-  /** The hierarchy to alert on: its CAs and every tenant of its intermediates. */
-  readonly hierarchy: PkiHierarchy;
+  /** The hierarchy to alert on: its CAs, and the certificates of every tenant of its intermediates in this cluster. */
+  readonly hierarchy: IPkiHierarchy;
 
   /**
    * Namespace of the PrometheusRule.
@@ -23,27 +24,12 @@ export interface PkiAlertsProps {
    */
   readonly namespace?: string;
 
-  /**
-   * Labels the Prometheus operator's `ruleSelector` selects the PrometheusRule by. Required, because a rule the
-   * operator does not select is never evaluated and every alert stays silent: kube-prometheus-stack selects
-   * `release: <its Helm release name>` unless `prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues=false`.
-   * Pass `{}` only when your ruleSelector selects every PrometheusRule.
-   */
-  readonly ruleLabels: { [key: string]: string };
 
   /**
    * Base of every alert's `runbook_url` annotation (the alert name in lower case is appended as the anchor).
    * @default 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md'
    */
   readonly runbookBaseUrl?: string;
-
-  /**
-   * The label that carries a Certificate's or Issuer's namespace in cert-manager's metrics. A
-   * ServiceMonitor without `honorLabels: true` (cert-manager's chart default) renames it to
-   * `exported_namespace`, because the scrape target's own `namespace` label wins.
-   * @default 'exported_namespace'
-   */
-  readonly certificateNamespaceLabel?: string;
 }
 
 /** A CA the alerts watch, with the thresholds derived from its lifetime. */
@@ -64,18 +50,18 @@ interface WatchedCa {
  *   year; critical at a tenth, at most 90 days), from x509-certificate-exporter watching the CA
  *   ConfigMap Terraform publishes, plus an alert when that metric is missing.
  *
- * Only certificates and issuers of this hierarchy's tenants are considered: recording rules
- * (`vault_pki:tenant_max_duration_seconds`) list each tenant with its policy's maximum duration.
+ * Only certificates and issuers of this hierarchy's tenants are considered: every TenantIssuer emits a recording rule
+ * (`vault_pki:tenant_max_duration_seconds`) with its identity and maximum duration, and the alerts join on it, so they
+ * cover tenants placed on the cluster by any program. The PrometheusRule carries the ClusterChart's `ruleLabels` and
+ * watches the CA ConfigMap Terraform publishes into the cluster.
  */
 export class PkiAlerts extends Construct {
-  /** Name of the recording rule listing every tenant with its maximum certificate lifetime. */
-  public static readonly TENANT_RECORD = 'vault_pki:tenant_max_duration_seconds';
+  /** Name of the recording rule each tenant emits with its maximum certificate lifetime. */
+  public static readonly TENANT_RECORD = PkiNames.TENANT_RECORD;
   /** Default base of the `runbook_url` annotations: the library's runbooks. */
   public static readonly DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
-  /** How long cert-manager's or x509-certificate-exporter's metrics may be missing before their absence alerts. */
-  public static readonly ABSENT_FOR = Duration.minutes(10);
   /** Slack for "longer-lived than policy": Vault back-dates certificates by 30s; allow clock skew too. */
-  public static readonly LIFETIME_TOLERANCE = Duration.seconds(Durations.seconds(TenantVaultAccess.NOT_BEFORE) + 60);
+  public static readonly LIFETIME_TOLERANCE = Duration.seconds(Durations.seconds(PkiLimits.LEAF_BACKDATE) + Durations.seconds(PkiLimits.CLOCK_SKEW));
 
   /** Name of the PrometheusRule. */
   public readonly ruleName: string;
@@ -86,26 +72,23 @@ export class PkiAlerts extends Construct {
   /** Base of every alert's `runbook_url`. */
   public readonly runbookBaseUrl: string;
 
-  private readonly hierarchy: PkiHierarchy;
+  private readonly hierarchy: IPkiHierarchy;
 
   constructor(scope: Construct, id: string, props: PkiAlertsProps) {
     super(scope, id);
-    this.hierarchy = props.hierarchy;
-    this.namespace = props.namespace ?? 'monitoring';
-    this.certificateNamespaceLabel = props.certificateNamespaceLabel ?? 'exported_namespace';
-    this.runbookBaseUrl = props.runbookBaseUrl ?? PkiAlerts.DEFAULT_RUNBOOK_BASE_URL;
+    const chart = ClusterChart.containing(this);
+    this.hierarchy = props?.hierarchy;
+    this.namespace = props?.namespace ?? 'monitoring';
+    this.certificateNamespaceLabel = chart.certificateNamespaceLabel;
+    this.runbookBaseUrl = props?.runbookBaseUrl ?? PkiAlerts.DEFAULT_RUNBOOK_BASE_URL;
     const problems = new Problems();
-    problems.check(!(props.hierarchy instanceof PkiHierarchy), () => "'hierarchy' is missing; pass the PkiHierarchy to alert on");
-    problems.check(props.ruleLabels === undefined || props.ruleLabels === null, () =>
-      "'ruleLabels' is missing; give the labels your Prometheus operator's ruleSelector selects, e.g. { release: 'kube-prometheus-stack' } " +
-      "(kube-prometheus-stack's default), or {} when it selects every PrometheusRule: a rule nobody selects never alerts");
-    Labels.problems('ruleLabels', props.ruleLabels ?? {}).forEach((p) => problems.add(p));
+    problems.check(!Provenance.is(props?.hierarchy, 'PkiHierarchy'), () =>
+      "'hierarchy' is missing; pass the PkiHierarchy (or PkiHierarchy.fromAttributes()) to alert on");
+    problems.throwIfAny(this, 'PkiAlerts');
     problems.check(!Dns.isLabel(this.namespace), () => `'namespace' (${this.namespace}) is not a valid namespace name (RFC 1123 label)`);
-    problems.check(!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(this.certificateNamespaceLabel), () =>
-      `'certificateNamespaceLabel' (${this.certificateNamespaceLabel}) is not a Prometheus label name; use 'exported_namespace' or 'namespace'`);
     Urls.problems('runbookBaseUrl', this.runbookBaseUrl, ['https:', 'http:'], 'use the URL of your runbooks page', { allowPath: true })
       .forEach((p) => problems.add(p));
-    this.ruleName = PkiNames.alertRuleName(props.hierarchy?.name);
+    this.ruleName = PkiNames.alertRuleName(props.hierarchy.name);
     if (problems.messages.length === 0) {
       KubernetesNames.claim(this, [{
         kind: 'monitoring.coreos.com/PrometheusRule',
@@ -117,23 +100,20 @@ export class PkiAlerts extends Construct {
     }
     problems.throwIfAny(this, 'PkiAlerts');
 
-    const published = props.hierarchy.publishCaCertificates();
+    const hierarchy = props.hierarchy;
+    if (chart.cluster instanceof PkiCluster && chart.cluster._canPublish(hierarchy)) chart.cluster.publishCaCertificates(hierarchy);
     new PrometheusRule(this, 'rule', {
       metadata: {
         name: this.ruleName,
         namespace: this.namespace,
-        labels: { ...props.ruleLabels, ...PkiNames.labels(props.hierarchy.name) },
+        labels: { ...chart.ruleLabels, ...PkiNames.labels(hierarchy.name) },
       },
       spec: {
-        // Lazy: tenants created after the alerts are included too.
-        groups: Lazy.any({
-          produce: () => [
-            this.tenantGroup(),
-            this.certificateGroup(),
-            this.caGroup(published.namespace, published.configMapName, published.allCasKey),
-            this.monitoringGroup(),
-          ],
-        }),
+        groups: [
+          this.certificateGroup(),
+          this.caGroup(hierarchy.caPublicationNamespace, PkiNames.caConfigMapName(hierarchy.name), PkiNames.ALL_CAS_KEY),
+          this.monitoringGroup(),
+        ],
       },
     });
   }
@@ -155,22 +135,6 @@ export class PkiAlerts extends Construct {
 
   private get prefix(): string {
     return `vault-pki.${this.hierarchy.name}`;
-  }
-
-  /** One recording rule per tenant: its identity and maximum certificate lifetime. */
-  private tenantGroup(): PrometheusRuleSpecGroups {
-    const rules = this.hierarchy.intermediates.flatMap((intermediate) => TenantRegistry.tenants(intermediate).map((tenant) => ({
-      record: PkiAlerts.TENANT_RECORD,
-      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`vector(${Durations.seconds(tenant.maxDuration)})`),
-      labels: {
-        [this.certificateNamespaceLabel]: tenant.namespace,
-        issuer_name: tenant.issuerName,
-        issuer_kind: 'Issuer',
-        hierarchy: this.hierarchy.name,
-        intermediate: intermediate.name,
-      },
-    })));
-    return { name: `${this.prefix}.tenants`, rules };
   }
 
   private certificateGroup(): PrometheusRuleSpecGroups {
@@ -223,7 +187,7 @@ export class PkiAlerts extends Construct {
 
   private caGroup(namespace: string, configMap: string, key: string): PrometheusRuleSpecGroups {
     const cas: WatchedCa[] = [
-      { name: 'root', commonName: this.hierarchy.root.commonName, ttl: this.hierarchy.root.ttl },
+      { name: 'root', commonName: this.hierarchy.rootCommonName, ttl: this.hierarchy.rootTtl },
       ...this.hierarchy.intermediates.map((i) => ({ name: i.name, commonName: i.commonName, ttl: i.ttl })),
     ];
     const rules = cas.flatMap((ca) => {
@@ -261,7 +225,7 @@ export class PkiAlerts extends Construct {
    * `pkg/metrics/metrics.go`, x509-certificate-exporter v4 `internal/metrics.go`).
    */
   private monitoringGroup(): PrometheusRuleSpecGroups {
-    const absentFor = Durations.go(PkiAlerts.ABSENT_FOR);
+    const absentFor = Durations.go(PkiLimits.METRICS_ABSENT_FOR);
     const labels = { hierarchy: this.hierarchy.name };
     const tenants = `${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}`;
     const rules = [

@@ -1,24 +1,7 @@
 /**
- * The only module that imports cdktf and the Terraform providers. cdktf is archived upstream and
- * its community successor is cdktn (CDK Terrain): switching is a change to this file.
- * Deep imports keep start-up fast (the providers' index modules load every resource class).
+ * The only module that imports cdktf and the Terraform providers (an eslint rule keeps it so). cdktf is archived
+ * upstream and its community successor is cdktn (CDK Terrain): switching is a change to this folder.
  * @internal
  */
-export { App as TerraformApp, Fn as TerraformFn, LocalBackend, TerraformStack, Token as TerraformToken } from 'cdktf';
-export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-export { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
-export { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
-export { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
-export { Mount } from '@cdktf/provider-vault/lib/mount';
-export { PkiSecretBackendConfigAutoTidy } from '@cdktf/provider-vault/lib/pki-secret-backend-config-auto-tidy';
-export { PkiSecretBackendConfigUrls } from '@cdktf/provider-vault/lib/pki-secret-backend-config-urls';
-export { PkiSecretBackendCrlConfig } from '@cdktf/provider-vault/lib/pki-secret-backend-crl-config';
-export { PkiSecretBackendIntermediateCertRequest } from '@cdktf/provider-vault/lib/pki-secret-backend-intermediate-cert-request';
-export { PkiSecretBackendIntermediateSetSigned } from '@cdktf/provider-vault/lib/pki-secret-backend-intermediate-set-signed';
-export { PkiSecretBackendIssuer } from '@cdktf/provider-vault/lib/pki-secret-backend-issuer';
-export { PkiSecretBackendRole } from '@cdktf/provider-vault/lib/pki-secret-backend-role';
-export { PkiSecretBackendRootCert } from '@cdktf/provider-vault/lib/pki-secret-backend-root-cert';
-export { PkiSecretBackendRootSignIntermediate } from '@cdktf/provider-vault/lib/pki-secret-backend-root-sign-intermediate';
-export { Policy as VaultPolicy } from '@cdktf/provider-vault/lib/policy';
-export { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+export * from './providers';
+export * from './state-backend';

@@ -1,18 +1,19 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
-import { PkiValidationError, Problems } from '../core/errors';
+import { PkiValidationError } from '../core/errors';
 import { KeyAlgorithm } from '../core/key-algorithm';
-import { KubernetesAuthBackend } from './kubernetes-auth-backend';
+import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
-import { PkiMount } from './pki-mount';
 import { Provenance } from '../core/provenance';
-import { RootCa } from './root-ca';
+import { validate } from '../core/validation';
 import {
   PkiSecretBackendIntermediateCertRequest, PkiSecretBackendIntermediateSetSigned, PkiSecretBackendIssuer,
-  PkiSecretBackendRootSignIntermediate, TerraformFn, TerraformToken,
+  PkiSecretBackendRootSignIntermediate, TerraformFn, TerraformResource, TerraformToken,
 } from '../terraform';
+import { intermediateRules, resolveIntermediate } from './hierarchy-rules';
+import { PkiMount } from './pki-mount';
+import { RootCa } from './root-ca';
 import { VaultPkiStack } from './vault-pki-stack';
 
 /** Options of one intermediate CA of a {@link PkiHierarchy}. */
@@ -45,7 +46,16 @@ export interface IntermediateCaOptions {
   readonly commonName?: string;
 }
 
-/** An intermediate CA that tenants issue leaf certificates from. */
+/**
+ * An intermediate CA as plain values: what another program (a tenant team's repository) needs to issue from it.
+ * Mount path and issuer name are derived from the names by `PkiNames`, exactly as the hierarchy derives them.
+ */
+export interface IntermediateCaAttributes extends IntermediateCaOptions {
+  /** Name of the hierarchy the intermediate belongs to, e.g. `pki`. */
+  readonly hierarchyName: string;
+}
+
+/** An intermediate CA that tenants issue leaf certificates from: plain values only, importable by other programs. */
 export interface IIntermediateCa extends IConstruct {
   /** Name of the intermediate, e.g. `services`. */
   readonly name: string;
@@ -55,26 +65,53 @@ export interface IIntermediateCa extends IConstruct {
   readonly domains: string[];
   /** Its Vault PKI mount path, e.g. `pki-int-services`. */
   readonly mountPath: string;
+  /** The named Vault issuer tenant roles pin (`issuer_ref`), e.g. `services`. */
+  readonly issuerName: string;
   /** Lifetime of its certificate. */
   readonly ttl: Duration;
   /** Key algorithm of its certificate. */
   readonly keyAlgorithm: KeyAlgorithm;
-  /** The Terraform stack holding its Vault resources. */
-  readonly vault: VaultPkiStack;
-  /** The Kubernetes auth backend tenants of this intermediate log in with. */
-  readonly kubernetesAuth: KubernetesAuthBackend;
-  /** Terraform reference to the mount path (orders dependents after the mount). */
-  readonly mountPathRef: string;
-  /** Terraform reference to the Vault issuer id that roles pin with `issuer_ref`. */
-  readonly issuerIdRef: string;
+  /** Common name of its certificate. */
+  readonly commonName: string;
+}
+
+
+/** An intermediate CA imported by its attributes. */
+class ImportedIntermediateCa extends Construct implements IIntermediateCa {
+  public readonly name: string;
+  public readonly hierarchyName: string;
+  public readonly domains: string[];
+  public readonly mountPath: string;
+  public readonly issuerName: string;
+  public readonly ttl: Duration;
+  public readonly keyAlgorithm: KeyAlgorithm;
+  public readonly commonName: string;
+
+  constructor(scope: Construct, id: string, attrs: IntermediateCaAttributes) {
+    super(scope, id);
+    const resolved = resolveIntermediate(attrs ?? ({} as IntermediateCaAttributes));
+    validate(this, 'IntermediateCa', { ...resolved, hierarchyName: attrs?.hierarchyName }, [
+      (a) => (typeof a.hierarchyName !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(a.hierarchyName)
+        || a.hierarchyName.length > PkiLimits.HIERARCHY_NAME_MAX_LENGTH)
+        && `'hierarchyName' (${a.hierarchyName}) must be the hierarchy's name (an RFC 1123 label of at most ${PkiLimits.HIERARCHY_NAME_MAX_LENGTH} characters)`,
+      ...intermediateRules(''),
+    ]);
+    this.name = resolved.name;
+    this.hierarchyName = attrs.hierarchyName;
+    this.domains = resolved.domains as string[];
+    this.ttl = resolved.ttl;
+    this.keyAlgorithm = resolved.keyAlgorithm;
+    this.commonName = resolved.commonName;
+    this.mountPath = PkiNames.intermediateMountPath(this.hierarchyName, this.name);
+    this.issuerName = PkiNames.intermediateIssuerName(this.name);
+    Provenance.register(this, 'IntermediateCa');
+  }
 }
 
 /** Props of {@link IntermediateCa}. */
 export interface IntermediateCaProps extends IntermediateCaOptions {
   /** The root CA that signs this intermediate. */
   readonly root: RootCa;
-  /** The Kubernetes auth backend tenants of this intermediate log in with. */
-  readonly kubernetesAuth: KubernetesAuthBackend;
   /** The Terraform stack the Vault resources go into. */
   readonly vault: VaultPkiStack;
   /** Name of the hierarchy (RFC 1123 label). */
@@ -85,78 +122,33 @@ export interface IntermediateCaProps extends IntermediateCaOptions {
  * An intermediate CA (H2): its own Vault PKI mount, the key generated inside Vault (`internal`),
  * signed by the root with `max_path_length = 0` and `permitted_dns_domains` = its domains,
  * issuing/CRL URLs, auto-tidy, and a named Vault issuer that tenant roles pin.
- * Created by {@link PkiHierarchy}; reach it with `hierarchy.intermediate(name)`.
+ * Created by {@link PkiHierarchy}; reach it with `hierarchy.intermediate(name)`, or from another program with
+ * `IntermediateCa.fromAttributes()`.
  */
 export class IntermediateCa extends Construct implements IIntermediateCa {
-  /** Default lifetime of an intermediate: 1 year. */
-  public static readonly DEFAULT_TTL = Duration.days(365);
-  /** Shortest intermediate lifetime: 30 days, so rotation has room beside 48h leaves. */
-  public static readonly MIN_TTL = Duration.days(30);
-  /** Default lease TTL of an intermediate mount: the default leaf lifetime, 24h. */
-  public static readonly LEAF_DEFAULT_TTL = Duration.hours(24);
-  /** Max lease TTL of an intermediate mount: the library's cap on leaf lifetimes, 48h (H3). */
-  public static readonly LEAF_MAX_TTL = Duration.hours(48);
-
-  /** @internal */
-  public static _problems(props: IntermediateCaOptions, prefix: string): string[] {
-    const problems = new Problems();
-    problems.check(!Dns.isLabel(props.name) || props.name.length > 40, () =>
-      `'${prefix}name' (${props.name}) must be an RFC 1123 label of at most 40 characters (lower-case letters, digits, '-'), e.g. 'services'`);
-    const domains = props.domains ?? [];
-    problems.check(domains.length === 0, () =>
-      `'${prefix}domains' is empty; give the DNS domains this intermediate issues for, e.g. ['services.internal']`);
-    const seen = new Set<string>();
-    for (const d of domains) {
-      if (Dns.isWildcard(d)) {
-        problems.add(`'${prefix}domains' (${d}) must not be a wildcard; name the domain itself (name constraints cover its subdomains)`);
-      } else if (Dns.nameProblem(d)) {
-        problems.add(`'${prefix}domains' (${d}) ${Dns.nameProblem(d)}`);
-      }
-      problems.check(seen.has(d), () => `'${prefix}domains' lists '${d}' twice; remove the duplicate`);
-      seen.add(d);
-    }
-    const ttl = props.ttl ?? IntermediateCa.DEFAULT_TTL;
-    if (!Durations.isWholePositive(ttl)) {
-      problems.add(`'${prefix}ttl' (${Durations.describe(ttl)}) must be a positive whole number of seconds`);
-    } else {
-      problems.check(Durations.seconds(ttl) < Durations.seconds(IntermediateCa.MIN_TTL), () =>
-        `'${prefix}ttl' (${Durations.describe(ttl)}) must be at least ${Durations.describe(IntermediateCa.MIN_TTL)}; raise 'ttl'`);
-    }
-    const key = props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256;
-    key._problems(`${prefix}keyAlgorithm`, 'an intermediate CA', { ECDSA: 256, RSA: 2048 }).forEach((p) => problems.add(p));
-    problems.check(props.commonName !== undefined && (props.commonName.trim() === '' || props.commonName.length > 64), () =>
-      `'${prefix}commonName' (${props.commonName}) must be 1 to 64 characters`);
-    return problems.messages;
-  }
-
   /**
-   * The problem of an intermediate `ttl` that is not shorter than the root's (the root could not
-   * sign it), or undefined. Durations that are not whole seconds are reported elsewhere.
-   * @internal
+   * An intermediate CA of a hierarchy another program manages (e.g. the platform team's repository), from plain
+   * values. The names it derives (mount path, issuer) are the ones the hierarchy derives.
    */
-  public static _ttlProblem(ttl: Duration, rootTtl: Duration, prefix: string, rootProp: string): string | undefined {
-    if (!Durations.isWholePositive(ttl) || !Durations.isWholePositive(rootTtl) || Durations.seconds(ttl) < Durations.seconds(rootTtl)) {
-      return undefined;
-    }
-    return `'${prefix}ttl' (${Durations.describe(ttl)}) must be shorter than ${rootProp} (${Durations.describe(rootTtl)}); ` +
-      "lower the intermediate's 'ttl' or raise the root's";
+  public static fromAttributes(scope: Construct, id: string, attrs: IntermediateCaAttributes): IIntermediateCa {
+    return new ImportedIntermediateCa(scope, id, attrs);
   }
 
   public readonly name: string;
   public readonly hierarchyName: string;
   public readonly domains: string[];
   public readonly mountPath: string;
+  public readonly issuerName: string;
   public readonly ttl: Duration;
   public readonly keyAlgorithm: KeyAlgorithm;
-  public readonly vault: VaultPkiStack;
-  public readonly kubernetesAuth: KubernetesAuthBackend;
-  public readonly mountPathRef: string;
-  public readonly issuerIdRef: string;
-  /** Common name of the intermediate CA certificate. */
   public readonly commonName: string;
+  /** The Terraform stack holding its Vault resources. */
+  public readonly vault: VaultPkiStack;
 
   /** @internal */
   public readonly _signed: PkiSecretBackendRootSignIntermediate;
+  /** The resource that makes the named issuer exist (roles in the same stack depend on it). @internal */
+  public readonly _issuer: TerraformResource;
 
   constructor(scope: Construct, id: string, props: IntermediateCaProps) {
     super(scope, id);
@@ -164,33 +156,27 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
       throw new PkiValidationError('IntermediateCa', this.node.path, ["is created by its PkiHierarchy ('intermediates'), not on its own: " +
         "an intermediate outside its hierarchy would skip the hierarchy's checks (disjoint domains, unique names, alerts, trust bundle)"]);
     }
-    const problems = new Problems();
-    IntermediateCa._problems(props, '').forEach((p) => problems.add(p));
-    const ttl = props.ttl ?? IntermediateCa.DEFAULT_TTL;
-    const tooLong = IntermediateCa._ttlProblem(ttl, props.root.ttl, '', "the root CA's 'ttl'");
-    if (tooLong) problems.add(tooLong);
-    problems.throwIfAny(this, 'IntermediateCa');
-
-    this.name = props.name;
+    const resolved = resolveIntermediate(props);
+    this.name = resolved.name;
     this.hierarchyName = props.hierarchyName;
-    this.domains = Object.freeze([...props.domains]) as string[];
-    this.ttl = ttl;
-    this.keyAlgorithm = props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256;
-    this.commonName = props.commonName ?? `${props.name} intermediate CA`;
+    this.domains = resolved.domains as string[];
+    this.ttl = resolved.ttl;
+    this.keyAlgorithm = resolved.keyAlgorithm;
+    this.commonName = resolved.commonName;
     this.vault = props.vault;
-    this.kubernetesAuth = props.kubernetesAuth;
     this.mountPath = PkiNames.intermediateMountPath(props.hierarchyName, props.name);
+    this.issuerName = PkiNames.intermediateIssuerName(props.name);
 
-    const pkiMount = new PkiMount(props.vault, PkiNames.terraformId(props.hierarchyName, 'int', props.name), {
+    const tfId = PkiNames.terraformId(props.hierarchyName, 'int', props.name);
+    const pkiMount = new PkiMount(props.vault, tfId, {
       vault: props.vault,
       path: this.mountPath,
       description: `Intermediate CA ${this.commonName} for ${this.domains.join(', ')} (cdk8s-vault-pki)`,
-      defaultLeaseTtlSeconds: Durations.seconds(IntermediateCa.LEAF_DEFAULT_TTL),
-      maxLeaseTtlSeconds: Durations.seconds(IntermediateCa.LEAF_MAX_TTL),
-      terraformId: PkiNames.terraformId(props.hierarchyName, 'int', props.name),
+      defaultLeaseTtlSeconds: Durations.seconds(PkiLimits.MOUNT_DEFAULT_LEASE_TTL),
+      maxLeaseTtlSeconds: Durations.seconds(PkiLimits.MOUNT_MAX_LEASE_TTL),
+      terraformId: tfId,
     });
     const mount = pkiMount.mount;
-    this.mountPathRef = mount.path;
 
     // H2/H12: the intermediate's key is generated inside Vault; only the CSR leaves it.
     const csr = pkiMount.named(new PkiSecretBackendIntermediateCertRequest(pkiMount, 'csr', {
@@ -199,7 +185,7 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
       commonName: this.commonName,
       keyType: this.keyAlgorithm.vaultKeyType,
       keyBits: this.keyAlgorithm.vaultKeyBits,
-      keyName: props.name,
+      keyName: PkiNames.intermediateKeyName(props.name),
       excludeCnFromSans: true,
       format: 'pem',
     }), 'csr');
@@ -209,7 +195,7 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
       issuerRef: props.root._certificate.issuerId,
       csr: csr.csr,
       commonName: this.commonName,
-      ttl: Durations.vaultTtl(ttl),
+      ttl: Durations.vaultTtl(this.ttl),
       // H2: the intermediate may sign leaves only, and only inside its domains.
       maxPathLength: 0,
       permittedDnsDomains: this.domains,
@@ -225,14 +211,15 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
       certificate: this._signed.certificate,
     }), 'set-signed');
 
-    const issuer = pkiMount.named(new PkiSecretBackendIssuer(pkiMount, 'issuer', {
+    this._issuer = pkiMount.named(new PkiSecretBackendIssuer(pkiMount, 'issuer', {
       backend: mount.path,
       issuerRef: TerraformToken.asString(TerraformFn.element(setSigned.importedIssuers, 0)),
-      issuerName: props.name,
+      // Sent on every write: the provider's first write is a full update, so an unsent name would be cleared.
+      issuerName: this.issuerName,
       // Never issue a leaf that outlives its CA: fail instead, the CA expiry alerts fire long before.
       leafNotAfterBehavior: 'err',
     }), 'issuer');
-    this.issuerIdRef = issuer.issuerId;
     Provenance.register(this, 'IntermediateCa');
   }
 }
+

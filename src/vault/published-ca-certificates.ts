@@ -1,32 +1,24 @@
 import { Construct } from 'constructs';
-import { IntermediateCa } from './intermediate-ca';
 import { PkiNames } from '../core/names';
-import { RootCa } from './root-ca';
 import { ConfigMapV1, TerraformFn, TerraformToken } from '../terraform';
-import { VaultPkiStack } from './vault-pki-stack';
+import type { PkiCluster } from './pki-cluster';
+import type { PkiHierarchy } from './pki-hierarchy';
 
 /** Props of {@link PublishedCaCertificates}. */
 export interface PublishedCaCertificatesProps {
-  /** The Terraform stack (its Kubernetes provider writes the ConfigMap). */
-  readonly vault: VaultPkiStack;
-  /** Name of the hierarchy. */
-  readonly hierarchyName: string;
-  /** The root CA. */
-  readonly root: RootCa;
-  /** The intermediate CAs. */
-  readonly intermediates: IntermediateCa[];
-  /** Namespace of the ConfigMap: trust-manager's trust namespace. */
-  readonly namespace: string;
+  /** The cluster the ConfigMap is written into (with its Terraform Kubernetes provider). */
+  readonly cluster: PkiCluster;
+  /** The hierarchy whose CA certificates are published. */
+  readonly hierarchy: PkiHierarchy;
 }
 
 /**
- * The hierarchy's CA certificates, published by Terraform into a ConfigMap in trust-manager's
- * trust namespace, straight from the Vault resources' certificate attributes (public data only:
- * no key ever exists outside Vault). TrustBundles read from it, and x509-certificate-exporter
- * watches it so the CA expiry alerts have a metric.
+ * A hierarchy's CA certificates, published by Terraform into a ConfigMap in one cluster's trust namespace, straight
+ * from the Vault resources' certificate attributes (public data only: no key ever exists outside Vault).
+ * TrustBundles read from it, and x509-certificate-exporter watches it so the CA expiry alerts have a metric.
  *
  * Keys: `root.crt`, `intermediate-<name>.crt` per intermediate, and `ca-certificates.crt` with all of them.
- * Created by {@link PkiHierarchy.publishCaCertificates}.
+ * Created by {@link PkiCluster.publishCaCertificates}.
  */
 export class PublishedCaCertificates extends Construct {
   /** Namespace of the ConfigMap. */
@@ -42,28 +34,28 @@ export class PublishedCaCertificates extends Construct {
 
   constructor(scope: Construct, id: string, props: PublishedCaCertificatesProps) {
     super(scope, id);
-    this.namespace = props.namespace;
-    this.hierarchyName = props.hierarchyName;
-    this.configMapName = PkiNames.caConfigMapName(props.hierarchyName);
+    const { cluster, hierarchy } = props;
+    this.namespace = hierarchy.caPublicationNamespace;
+    this.hierarchyName = hierarchy.name;
+    this.configMapName = PkiNames.caConfigMapName(hierarchy.name);
     this.rootKey = PkiNames.ROOT_CA_KEY;
-    const data: { [key: string]: string } = { [this.rootKey]: props.root._certificate.certificate };
-    for (const intermediate of props.intermediates) {
+    const data: { [key: string]: string } = { [this.rootKey]: hierarchy.root._certificate.certificate };
+    for (const intermediate of hierarchy._intermediates) {
       data[PkiNames.intermediateCaKey(intermediate.name)] = intermediate._signed.certificate;
     }
     // One key with every CA, so one x509-certificate-exporter key setting covers them all.
     data[PkiNames.ALL_CAS_KEY] = TerraformToken.asString(TerraformFn.join('\n', Object.values(data)));
     this.allCasKey = PkiNames.ALL_CAS_KEY;
-    const tfId = PkiNames.terraformId(props.hierarchyName, 'ca-certificates');
-    const configMap = new ConfigMapV1(new Construct(props.vault, tfId), 'config-map', {
-      provider: props.vault.kubernetesProvider(),
+    const configMap = new ConfigMapV1(this, 'config-map', {
+      provider: cluster.vault._kubernetesProvider(cluster.name, cluster.kubeconfigContext),
       metadata: {
         name: this.configMapName,
         namespace: this.namespace,
-        labels: PkiNames.labels(props.hierarchyName),
+        labels: PkiNames.labels(hierarchy.name),
       },
       data,
     });
-    configMap.overrideLogicalId(tfId);
+    configMap.overrideLogicalId(PkiNames.terraformId(cluster.name, hierarchy.name, 'ca-certificates'));
   }
 
   /** Key of an intermediate CA's certificate: `intermediate-<name>.crt`. */

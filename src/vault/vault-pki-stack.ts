@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
-import { KubernetesProvider, LocalBackend, TerraformStack, VaultProvider } from '../terraform';
+import { KubernetesProvider, StateBackend, TerraformStack, VaultProvider } from '../terraform';
 import { Urls } from '../core/urls';
 import { VaultServerCa } from './vault-server-ca';
 
@@ -38,13 +38,11 @@ export interface VaultPkiStackProps {
   readonly aiaBaseUrl?: string;
 
   /**
-   * Give the stack a local backend whose state file path is relative
-   * (`terraform.<stack id>.tfstate` next to `cdk.tf.json`), so the synthesized JSON does not embed
-   * the machine's working directory. Set to false and add your own backend (e.g. cdktf's
-   * `S3Backend`) for shared state.
-   * @default true
+   * Where the stack keeps its state and how it is locked: `StateBackend.s3()`, `.gcs()`, `.terraformCloud()`
+   * (each stack gets its own state, named after the stack id), `.local()`, or `.none()` to add your own.
+   * @default StateBackend.local() (a relative path, so the synthesized JSON embeds no machine path)
    */
-  readonly localBackend?: boolean;
+  readonly backend?: StateBackend;
 
   /**
    * Accept an `http://` Vault address. Tokens and CSRs then cross the network in clear text:
@@ -72,8 +70,7 @@ export class VaultPkiStack extends TerraformStack {
   /** Base URL of the AIA and CRL distribution URLs in certificates. */
   public readonly aiaBaseUrl: string;
 
-  private readonly claims = new Map<string, string>();
-  private kubernetesProviderInstance?: KubernetesProvider;
+  private readonly kubernetesProviders = new Map<string, KubernetesProvider>();
 
   constructor(scope: Construct, id: string, props: VaultPkiStackProps) {
     super(scope, id);
@@ -89,6 +86,7 @@ export class VaultPkiStack extends TerraformStack {
     if (props.vaultNamespace !== undefined && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(props.vaultNamespace)) {
       problems.add(`'vaultNamespace' (${props.vaultNamespace}) is not a Vault namespace path; use e.g. 'admin' or 'admin/pki'`);
     }
+    if (props.backend !== undefined) props.backend._problems('backend').forEach((p) => problems.add(p));
     const serverCa = props.serverCa;
     if (!(serverCa instanceof VaultServerCa)) {
       problems.add("'serverCa' is missing; say how cert-manager verifies Vault's TLS certificate: VaultServerCa.fromPem(<the CA that issued Vault's certificate>) " +
@@ -102,9 +100,7 @@ export class VaultPkiStack extends TerraformStack {
     this.aiaBaseUrl = (props.aiaBaseUrl ?? address).replace(/\/+$/, '');
     this.vaultNamespace = props.vaultNamespace;
     this.serverCa = serverCa;
-    if (props.localBackend ?? true) {
-      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
-    }
+    (props.backend ?? StateBackend.local())._bind(this, id);
     new VaultProvider(this, 'vault', {
       address: this.address,
       namespace: props.vaultNamespace,
@@ -112,25 +108,17 @@ export class VaultPkiStack extends TerraformStack {
   }
 
   /**
-   * The Terraform Kubernetes provider of this stack, created on first use (the CA certificates are
-   * published into the cluster with it). It reads its credentials from the environment of
-   * `terraform apply` (`KUBE_CONFIG_PATH`, `KUBE_HOST`, ...), never from code.
-   */
-  public kubernetesProvider(): KubernetesProvider {
-    this.kubernetesProviderInstance ??= new KubernetesProvider(this, 'kubernetes', {});
-    return this.kubernetesProviderInstance;
-  }
-
-  /**
-   * Claims a name that must be unique in this stack (a mount path, a policy, a tenant) for `owner`.
-   * Returns the previous owner when the name is already taken, else undefined.
+   * The Terraform Kubernetes provider that writes into the cluster `clusterName` (alias `kubernetes-<cluster>`),
+   * created on first use. It reads its credentials from the environment of `terraform apply` (`KUBE_CONFIG_PATH`)
+   * and picks the cluster by kubeconfig context, never from code.
    * @internal
    */
-  public _claim(kind: string, name: string, owner: string): string | undefined {
-    const key = `${kind}\u0000${name}`;
-    const previous = this.claims.get(key);
-    if (previous !== undefined) return previous;
-    this.claims.set(key, owner);
-    return undefined;
+  public _kubernetesProvider(clusterName: string, kubeconfigContext: string): KubernetesProvider {
+    let provider = this.kubernetesProviders.get(clusterName);
+    if (!provider) {
+      provider = new KubernetesProvider(this, `kubernetes-${clusterName}`, { alias: `kubernetes-${clusterName}`, configContext: kubeconfigContext });
+      this.kubernetesProviders.set(clusterName, provider);
+    }
+    return provider;
   }
 }

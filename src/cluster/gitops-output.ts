@@ -1,0 +1,222 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Durations } from '../core/durations';
+import { PkiValidationError } from '../core/errors';
+import { PkiNames } from '../core/names';
+import { ShortLivedCertificate } from '../delivery/short-lived-certificate';
+import { TenantIssuer } from '../tenants/tenant-issuer';
+import { ClusterChart } from './cluster-chart';
+
+/** Where Argo CD finds the GitOps tree, for the ApplicationSet that deploys each cluster's folder. */
+export interface ArgoCdOptions {
+  /** URL of the Git repository the GitOps tree is committed to. */
+  readonly repoUrl: string;
+
+  /**
+   * Branch, tag or commit to deploy.
+   * @default 'main'
+   */
+  readonly revision?: string;
+
+  /**
+   * Path of the GitOps tree (the `outdir`) inside the repository; each cluster deploys `<path>/clusters/<cluster>`.
+   * @default - the repository root
+   */
+  readonly path?: string;
+
+  /**
+   * Namespace of Argo CD (where the ApplicationSet lives).
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Argo CD project of the generated Applications.
+   * @default 'default'
+   */
+  readonly project?: string;
+}
+
+/** Props of {@link GitOpsOutput.write}. */
+export interface GitOpsOutputProps {
+  /** Root of the GitOps tree, e.g. `gitops`. Its `clusters/`, `argocd/` and `inventory.json` are rewritten. */
+  readonly outdir: string;
+
+  /**
+   * Also write an Argo CD ApplicationSet (`argocd/applicationset.yaml`) that deploys each cluster's folder to the
+   * Argo CD cluster of the same name.
+   * @default - no ApplicationSet
+   */
+  readonly argoCd?: ArgoCdOptions;
+}
+
+/** What {@link GitOpsOutput.write} wrote. */
+export interface GitOpsOutputResult {
+  /** Clusters written, by name. */
+  readonly clusters: string[];
+  /** Number of Kubernetes object files written. */
+  readonly objects: number;
+  /** Relative paths of every file written, sorted. */
+  readonly files: string[];
+}
+
+interface FileEntry {
+  readonly path: string;
+  readonly text: string;
+}
+
+/**
+ * Writes a program's clusters as a GitOps tree, one folder per cluster and namespace, every object in a predictable
+ * file (`clusters/<cluster>/<namespace>/<kind>-<name>.yaml`; cluster-scoped objects under `_cluster`), a
+ * `kustomization.yaml` in each folder, an optional Argo CD ApplicationSet, and `inventory.json`: for every tenant on
+ * every cluster its Issuer, Vault role, policy, auth mount and role, domains, certificates and durations.
+ *
+ * Argo CD rather than Flux: one ApplicationSet in the management cluster deploys every cluster's folder (a list
+ * generator with the cluster names), so adding a cluster is a program change and a commit; Flux would need its
+ * own bootstrap and a Kustomization object inside each of the 50 clusters.
+ */
+export class GitOpsOutput {
+  /**
+   * Writes every ClusterChart of `app` (run instead of `app.synth()`). Output is deterministic: sorted folders,
+   * files and keys.
+   */
+  public static write(app: App, props: GitOpsOutputProps): GitOpsOutputResult {
+    const charts = app.node.findAll().filter((c): c is ClusterChart => c instanceof ClusterChart);
+    GitOpsOutput.validate(app);
+    const byCluster = new Map<string, ClusterChart[]>();
+    for (const chart of charts) byCluster.set(chart.cluster.name, [...(byCluster.get(chart.cluster.name) ?? []), chart]);
+    const clusters = [...byCluster.keys()].sort();
+
+    const files: FileEntry[] = [];
+    let objects = 0;
+    for (const cluster of clusters) {
+      const folders = new Map<string, Map<string, string>>();
+      for (const chart of byCluster.get(cluster)!) {
+        for (const object of chart.toJson()) {
+          const folder = PkiNames.namespaceFolder(cluster, object.metadata?.namespace);
+          const file = `${String(object.kind).toLowerCase()}-${object.metadata?.name}.yaml`;
+          const inFolder = folders.get(folder) ?? new Map<string, string>();
+          if (inFolder.has(file)) {
+            throw new PkiValidationError('GitOpsOutput', chart.node.path, [`two objects would be written to ${folder}/${file}; give them different names`]);
+          }
+          inFolder.set(file, Yaml.stringify(object));
+          folders.set(folder, inFolder);
+          objects++;
+        }
+      }
+      const folderNames = [...folders.keys()].sort();
+      for (const folder of folderNames) {
+        const names = [...folders.get(folder)!.keys()].sort();
+        for (const name of names) files.push({ path: `${folder}/${name}`, text: folders.get(folder)!.get(name)! });
+        files.push({ path: `${folder}/kustomization.yaml`, text: kustomization(names) });
+      }
+      files.push({
+        path: `${PkiNames.clusterFolder(cluster)}/kustomization.yaml`,
+        text: kustomization(folderNames.map((f) => path.posix.basename(f))),
+      });
+    }
+    if (props.argoCd) files.push(...GitOpsOutput.argoCd(props.argoCd, clusters));
+    files.push({ path: 'inventory.json', text: `${JSON.stringify(GitOpsOutput.inventory(charts), undefined, 2)}\n` });
+
+    for (const owned of ['clusters', 'argocd', 'inventory.json']) fs.rmSync(path.join(props.outdir, owned), { recursive: true, force: true });
+    for (const file of files) {
+      const target = path.join(props.outdir, ...file.path.split('/'));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.text);
+    }
+    return { clusters, objects, files: files.map((f) => f.path).sort() };
+  }
+
+  /** The inventory of every tenant placement: what an auditor or an expiry dashboard reads. */
+  public static inventory(charts: ClusterChart[]): any {
+    const placements = charts.flatMap((chart) => chart.node.findAll().filter((c): c is TenantIssuer => c instanceof TenantIssuer).map((issuer) => {
+      const tenant = issuer.tenant;
+      const certificates = chart.node.findAll()
+        .filter((c): c is ShortLivedCertificate => c instanceof ShortLivedCertificate && c.issuer === issuer)
+        .map((c) => ({
+          name: c.certificateName,
+          secretName: c.secretName,
+          dnsNames: c.dnsNames,
+          ipAddresses: c.ipAddresses,
+          uris: c.uris,
+          duration: Durations.go(c.duration),
+          renewBefore: Durations.go(c.renewBefore),
+        }))
+        .sort((a, b) => compare(a.name, b.name));
+      return {
+        cluster: chart.cluster.name,
+        namespace: tenant.namespace,
+        issuer: tenant.issuerName,
+        folder: PkiNames.namespaceFolder(chart.cluster.name, tenant.namespace),
+        hierarchy: tenant.intermediate.hierarchyName,
+        intermediate: tenant.intermediate.name,
+        vault: {
+          address: tenant.vault.address,
+          ...(tenant.vault.vaultNamespace ? { namespace: tenant.vault.vaultNamespace } : {}),
+          terraformStack: tenant.vault.node.id,
+          pkiMount: tenant.intermediate.mountPath,
+          pkiRole: tenant.roleName,
+          signPath: tenant.signPath,
+          policy: tenant.policyName,
+          authMount: chart.cluster.authMountPath,
+          authRole: tenant.roleName,
+          audience: PkiNames.audience(tenant.namespace, tenant.issuerName),
+          serviceAccount: tenant.serviceAccountName,
+        },
+        domains: [...tenant.domains],
+        maxDuration: Durations.go(tenant.maxDuration),
+        keyAlgorithm: tenant.keyAlgorithm.toString(),
+        usages: [...tenant.allowedUsages],
+        certificates,
+      };
+    }));
+    placements.sort((a, b) => compare(a.cluster, b.cluster) || compare(a.namespace, b.namespace) || compare(a.issuer, b.issuer));
+    return { generatedBy: PkiNames.MANAGED_BY, tenants: placements };
+  }
+
+  private static argoCd(options: ArgoCdOptions, clusters: string[]): FileEntry[] {
+    const base = options.path ? `${options.path.replace(/\/+$/, '')}/` : '';
+    const applicationSet = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name: 'vault-pki', namespace: options.namespace ?? 'argocd', labels: PkiNames.labels() },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        generators: [{ list: { elements: clusters.map((cluster) => ({ cluster })) } }],
+        template: {
+          metadata: { name: 'vault-pki-{{.cluster}}' },
+          spec: {
+            project: options.project ?? 'default',
+            source: { repoURL: options.repoUrl, targetRevision: options.revision ?? 'main', path: `${base}clusters/{{.cluster}}` },
+            // The Argo CD cluster secret of each cluster carries the cluster's name.
+            destination: { name: '{{.cluster}}' },
+            syncPolicy: { automated: { prune: true, selfHeal: true } },
+          },
+        },
+      },
+    };
+    return [
+      { path: 'argocd/applicationset.yaml', text: Yaml.stringify(applicationSet) },
+      { path: 'argocd/kustomization.yaml', text: kustomization(['applicationset.yaml']) },
+    ];
+  }
+
+  private constructor() {}
+
+  /** Runs every construct's validations, as `App.synth()` does. */
+  private static validate(app: App): void {
+    const errors = app.node.findAll().flatMap((c: IConstruct) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
+    if (errors.length > 0) throw new Error(`Validation failed:\n${errors.join('\n')}`);
+  }
+}
+
+function kustomization(resources: string[]): string {
+  return Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
