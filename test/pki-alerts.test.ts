@@ -1,24 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import { PkiAlerts, PkiAlertsProps, TenantIssuer } from '../src';
-import { errorOf, newHierarchy, newScope, objects, synthBoth } from './util';
+import { PkiAlerts, PkiAlertsProps, PkiHierarchy } from '../src';
+import { errorOf, hierarchyOf, newScope, newTenant, objects, ScopeOptions, synthBoth } from './util';
 
-function setup(props: Partial<PkiAlertsProps> = {}) {
-  const scope = newScope();
-  const pki = newHierarchy(scope);
-  new TenantIssuer(scope.chart, 'payments', {
-    intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'],
-  });
-  const alerts = new PkiAlerts(scope.chart, 'alerts', { hierarchy: pki, ruleLabels: { release: 'kube-prometheus-stack' }, ...props });
-  // A tenant created after the alerts is still covered (the rule groups are computed at synth).
-  new TenantIssuer(scope.chart, 'auth', {
-    intermediate: pki.intermediate('services'), namespace: 'auth', domains: ['auth.services.internal'], maxDuration: Duration.hours(48),
-  });
+function setup(props: Partial<PkiAlertsProps> = {}, scopeOptions: ScopeOptions = {}) {
+  const scope = newScope(scopeOptions);
+  const pki = hierarchyOf(scope);
+  newTenant(scope);
+  const alerts = new PkiAlerts(scope.chart, 'alerts', { hierarchy: pki, ...props });
+  newTenant(scope, { namespace: 'auth', domains: ['auth.services.internal'], maxDuration: Duration.hours(48) }, 'auth');
   const { manifests, terraform } = synthBoth(scope);
-  const [rule] = objects(manifests, 'PrometheusRule');
+  const [rule] = objects(manifests, 'PrometheusRule', 'pki-pki-alerts');
   const rules = rule.spec.groups.flatMap((g: any) => g.rules);
-  return { pki, alerts, rule, rules, terraform };
+  return { scope, pki, alerts, rule, rules, terraform, manifests };
 }
 
 const alertsNamed = (rules: any[], name: string) => rules.filter((r) => r.alert === name);
@@ -29,17 +24,22 @@ describe('PkiAlerts', () => {
   });
 
   test('a namespaced PrometheusRule the operator selects', () => {
-    const { rule } = setup({ namespace: 'observability', ruleLabels: { release: 'kps' } });
+    const { rule } = setup({ namespace: 'observability' }, { chart: { ruleLabels: { release: 'kps' } } });
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(rule.metadata).toMatchObject({ name: 'pki-pki-alerts', namespace: 'observability', labels: { release: 'kps' } });
-    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['vault-pki.pki.tenants', 'vault-pki.pki.certificates', 'vault-pki.pki.ca', 'vault-pki.pki.monitoring']);
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['vault-pki.pki.certificates', 'vault-pki.pki.ca', 'vault-pki.pki.monitoring']);
   });
 
-  test('one recording rule per tenant with its policy maximum, including tenants created later', () => {
-    const { rules } = setup();
-    expect(rules.filter((r: any) => r.record === PkiAlerts.TENANT_RECORD).map((r: any) => [r.labels.exported_namespace, r.expr])).toEqual([
-      ['payments', 'vector(86400)'],
-      ['auth', 'vector(172800)'],
+  test('every tenant placed on the cluster brings its own recording rule (its maximum), so alerts cover tenants of any program', () => {
+    const { manifests } = setup();
+    const tenantRules = objects(manifests, 'PrometheusRule').filter((r: any) => r.metadata.name === 'vault-services-vault-pki');
+    expect(tenantRules.map((r: any) => [r.metadata.namespace, r.metadata.labels.release, r.spec.groups[0].rules])).toEqual([
+      ['payments', 'kube-prometheus-stack', [{
+        record: PkiAlerts.TENANT_RECORD,
+        expr: 'vector(86400)',
+        labels: { exported_namespace: 'payments', issuer_name: 'vault-services', issuer_kind: 'Issuer', hierarchy: 'pki', intermediate: 'services' },
+      }]],
+      ['auth', 'kube-prometheus-stack', [expect.objectContaining({ expr: 'vector(172800)' })]],
     ]);
   });
 
@@ -69,15 +69,16 @@ describe('PkiAlerts', () => {
     expect(alertsNamed(rules, 'VaultPkiIssuerReadinessUnmonitored')[0].expr).toContain('unless on () (count(certmanager_issuer_ready_status) > 0)');
   });
 
-  test('fails: no ruleLabels (a rule the operator never selects never alerts), invalid labels, a missing hierarchy', () => {
-    const scope = newScope();
-    const pki = newHierarchy(scope);
-    expect(errorOf(() => new PkiAlerts(scope.chart, 'a', { hierarchy: pki } as PkiAlertsProps)))
+  test('fails: no ruleLabels on the cluster (a rule the operator never selects never alerts), invalid labels, a missing hierarchy', () => {
+    expect(errorOf(() => newScope({ chart: { ruleLabels: undefined } })))
       .toMatch(/'ruleLabels' is missing; give the labels your Prometheus operator's ruleSelector selects, e.g. \{ release: 'kube-prometheus-stack' \}/);
-    expect(errorOf(() => new PkiAlerts(scope.chart, 'b', { hierarchy: pki, ruleLabels: { 'release!': 'x y' } })))
+    expect(errorOf(() => newScope({ chart: { ruleLabels: { 'release!': 'x y' } } })))
       .toMatch(/'ruleLabels' key 'release!' is not a label key[\s\S]*'ruleLabels' value 'x y' of 'release!' is not a label value/);
-    expect(errorOf(() => new PkiAlerts(scope.chart, 'c', { ruleLabels: {} } as unknown as PkiAlertsProps)))
-      .toMatch(/PkiAlerts 'pki\/c': 'hierarchy' is missing; pass the PkiHierarchy to alert on/);
+    const scope = newScope();
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'c', {} as unknown as PkiAlertsProps)))
+      .toMatch(/PkiAlerts 'pki\/c': 'hierarchy' is missing; pass the PkiHierarchy/);
+    const imported = PkiHierarchy.fromAttributes(scope.tf, 'imported', { root: { commonName: 'acme-root-ca' }, intermediates: [{ name: 'services', domains: ['services.internal'] }] });
+    expect(() => new PkiAlerts(scope.chart, 'from-attributes', { hierarchy: imported, namespace: 'observability' })).not.toThrow();
   });
 
   test('H10: certificate alerts are scaled by each certificate\'s own renewal window, not by fixed days', () => {
@@ -123,23 +124,26 @@ describe('PkiAlerts', () => {
     expect(alertsNamed(rules, 'VaultPkiCaExpiryUnmonitored')).toHaveLength(4);
   });
 
-  test('the alerts make Terraform publish the CA certificates they watch', () => {
+  test('the alerts make Terraform publish the CA certificates they watch into their cluster', () => {
     const { terraform } = setup();
-    expect(Object.keys(terraform.resource.kubernetes_config_map_v1)).toEqual(['pki_ca-certificates']);
+    expect(Object.keys(terraform.resource.kubernetes_config_map_v1)).toEqual(['primary_pki_ca-certificates']);
   });
 
-  test('the namespace label is configurable (honorLabels: true)', () => {
-    const { rules } = setup({ certificateNamespaceLabel: 'namespace' });
-    expect(rules[0].labels.namespace).toBe('payments');
+  test('the namespace label is configurable per cluster (honorLabels: true)', () => {
+    const { rules, manifests } = setup({}, { chart: { certificateNamespaceLabel: 'namespace' } });
+    expect(objects(manifests, 'PrometheusRule', 'vault-services-vault-pki')[0].spec.groups[0].rules[0].labels.namespace).toBe('payments');
     expect(alertsNamed(rules, 'VaultPkiCertificateNotReady')[0].expr).toContain('max by (namespace, name, issuer_name)');
   });
 
   test('errors', () => {
     const scope = newScope();
-    const pki = newHierarchy(scope);
-    expect(errorOf(() => new PkiAlerts(scope.chart, 'a', { hierarchy: pki, ruleLabels: {}, namespace: 'Monitoring' })))
+    const pki = hierarchyOf(scope);
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'a', { hierarchy: pki, namespace: 'Monitoring' })))
       .toMatch(/PkiAlerts 'pki\/a': 'namespace' \(Monitoring\) is not a valid namespace name/);
-    expect(errorOf(() => new PkiAlerts(scope.chart, 'b', { hierarchy: pki, ruleLabels: {}, certificateNamespaceLabel: 'exported-namespace' })))
+    expect(errorOf(() => newScope({ chart: { certificateNamespaceLabel: 'exported-namespace' } })))
       .toMatch(/'certificateNamespaceLabel' \(exported-namespace\) is not a Prometheus label name/);
+    new PkiAlerts(scope.chart, 'alerts', { hierarchy: pki });
+    expect(errorOf(() => new PkiAlerts(scope.chart, 'again', { hierarchy: pki })))
+      .toMatch(/would emit PrometheusRule 'monitoring\/pki-pki-alerts', which 'pki\/alerts' already emits in this cluster/);
   });
 });

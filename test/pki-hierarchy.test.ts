@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { IntermediateCa, KeyAlgorithm, PkiHierarchy, RootCa, TenantIssuer, TokenReviewer } from '../src';
-import { errorOf, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth, KUBERNETES_CA_PEM } from './util';
+import { IntermediateCa, KeyAlgorithm, PkiHierarchy, PkiLimits, RootCa, VaultPkiStack, VaultServerCa } from '../src';
+import { errorOf, KUBERNETES_CA_PEM, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth } from './util';
 import { PkiValidationError } from '../src/core/errors';
 
 describe('PkiHierarchy', () => {
@@ -10,8 +10,10 @@ describe('PkiHierarchy', () => {
     newHierarchy(scope);
     // THEN
     const { manifests, terraform } = synthBoth(scope);
-    expect(manifests).toEqual([]); // the hierarchy itself lives in Vault only
-    expect(terraform).toMatchSnapshot();
+    expect(manifests).toEqual([]); // the hierarchy lives in Vault only
+    // Only the hierarchy's resources (the cluster's auth method is PkiCluster's).
+    const { vault_auth_backend: _a, vault_kubernetes_auth_backend_config: _c, ...hierarchy } = terraform.resource;
+    expect(hierarchy).toMatchSnapshot();
   });
 
   describe('H1: root CA', () => {
@@ -131,92 +133,6 @@ describe('PkiHierarchy', () => {
     });
   });
 
-  describe('Kubernetes auth method', () => {
-    test('mount + config, in-cluster defaults', () => {
-      const scope = newScope();
-      const pki = newHierarchy(scope);
-      const { terraform } = synthBoth(scope);
-      const auth = resource(terraform, 'vault_auth_backend');
-      expect([auth.type, auth.path]).toEqual(['kubernetes', 'kubernetes']);
-      const config = resource(terraform, 'vault_kubernetes_auth_backend_config');
-      expect(config.kubernetes_host).toBe('https://kubernetes.default.svc');
-      expect(config.token_reviewer_jwt).toBeUndefined(); // no credentials in code or state
-      expect(pki.kubernetesAuth.issuerMountPath).toBe('/v1/auth/kubernetes');
-    });
-
-    test('custom path, host and CA; a second hierarchy can reuse it', () => {
-      const scope = newScope();
-      const ca = KUBERNETES_CA_PEM;
-      const first = newHierarchy(scope, { kubernetesAuth: { path: 'k8s-prod', kubernetesHost: 'https://api.prod:6443', kubernetesCaCertificate: ca } });
-      new PkiHierarchy(scope.chart, 'next', {
-        vault: scope.vault,
-        name: 'pki2027',
-        root: { commonName: 'acme-root-ca-2027' },
-        intermediates: [{ name: 'services', domains: ['services.internal'] }],
-        kubernetesAuthBackend: first.kubernetesAuth,
-      });
-      const { terraform } = synthBoth(scope);
-      expect(Object.keys(resources(terraform, 'vault_auth_backend'))).toHaveLength(1);
-      const config = resource(terraform, 'vault_kubernetes_auth_backend_config');
-      expect([config.kubernetes_host, config.kubernetes_ca_cert]).toEqual(['https://api.prod:6443', ca]);
-      expect(Object.values(resources(terraform, 'vault_mount')).map((m) => m.path)).toContain('pki2027-int-services');
-    });
-  });
-
-  describe('Kubernetes auth: who reviews the login tokens (Vault replaces its whole config on every write)', () => {
-    test('GIVEN Vault in the cluster THEN its pod token reviews, iss validation is off explicitly, no reviewer JWT', () => {
-      const scope = newScope();
-      newHierarchy(scope);
-      const config = resource(synthBoth(scope).terraform, 'vault_kubernetes_auth_backend_config');
-      expect([config.disable_iss_validation, config.disable_local_ca_jwt, config.token_reviewer_jwt]).toEqual([true, false, undefined]);
-    });
-
-    test('GIVEN Vault outside the cluster (clientToken) THEN each token reviews itself: API audience on the Issuer, auth-delegator for its account', () => {
-      const scope = newScope();
-      const pki = newHierarchy(scope, {
-        kubernetesAuth: {
-          kubernetesHost: 'https://api.prod.example:6443',
-          kubernetesCaCertificate: KUBERNETES_CA_PEM,
-          tokenReviewer: TokenReviewer.clientToken('https://kubernetes.default.svc.cluster.local'),
-        },
-      });
-      new TenantIssuer(scope.chart, 'payments', { intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'] });
-      const { manifests, terraform } = synthBoth(scope);
-      const config = resource(terraform, 'vault_kubernetes_auth_backend_config');
-      expect([config.kubernetes_host, config.disable_local_ca_jwt, config.disable_iss_validation, config.token_reviewer_jwt])
-        .toEqual(['https://api.prod.example:6443', true, true, undefined]);
-      expect(objects(manifests, 'Issuer')[0].spec.vault.auth.kubernetes.serviceAccountRef)
-        .toEqual({ name: 'vault-services', audiences: ['https://kubernetes.default.svc.cluster.local'] });
-      expect(objects(manifests, 'ClusterRoleBinding')).toEqual([{
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: expect.objectContaining({ name: 'vault-pki-token-review-payments-vault-services' }),
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
-        subjects: [{ kind: 'ServiceAccount', name: 'vault-services', namespace: 'payments' }],
-      }]);
-      expect(objects(manifests, 'ClusterRoleBinding')[0].metadata.namespace).toBeUndefined();
-    });
-
-    test('GIVEN Vault in the cluster THEN no Issuer token carries an API audience and nothing is bound to auth-delegator', () => {
-      const scope = newScope();
-      const pki = newHierarchy(scope);
-      new TenantIssuer(scope.chart, 'payments', { intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'] });
-      const { manifests } = synthBoth(scope);
-      expect(objects(manifests, 'Issuer')[0].spec.vault.auth.kubernetes.serviceAccountRef).toEqual({ name: 'vault-services' });
-      expect(objects(manifests, 'ClusterRoleBinding')).toEqual([]);
-    });
-
-    test('fails: Vault outside the cluster without the API server URL and CA, or with a bad audience', () => {
-      const outside = (kubernetesAuth: any) => errorOf(() => newHierarchy(newScope(), { kubernetesAuth }));
-      const message = outside({ tokenReviewer: TokenReviewer.clientToken('https://kubernetes.default.svc.cluster.local') });
-      expect(message).toMatch(/'kubernetesAuth.kubernetesHost' is required with TokenReviewer.clientToken\(\)/);
-      expect(message).toMatch(/'kubernetesAuth.kubernetesCaCertificate' is required with TokenReviewer.clientToken\(\)/);
-      expect(outside({ kubernetesHost: 'https://a:6443', kubernetesCaCertificate: KUBERNETES_CA_PEM, tokenReviewer: TokenReviewer.clientToken('a b') }))
-        .toMatch(/'kubernetesAuth.tokenReviewer' API audience \(a b\) must be one audience of the API server/);
-      expect(outside({ kubernetesHost: 'https://u:p@a:6443' })).toMatch(/'kubernetesAuth.kubernetesHost' must not carry credentials/);
-    });
-  });
-
   test('intermediate() hands out an intermediate by name', () => {
     const pki = newHierarchy(newScope());
     expect(pki.intermediate('mtls').mountPath).toBe('pki-int-mtls');
@@ -242,9 +158,9 @@ describe('PkiHierarchy', () => {
       expect(error).toBeInstanceOf(PkiValidationError);
       const e = error as PkiValidationError;
       expect(e.constructType).toBe('PkiHierarchy');
-      expect(e.constructPath).toBe('pki/pki');
+      expect(e.constructPath).toBe('vault/pki');
       expect(e.problems).toHaveLength(3);
-      expect(e.message).toMatch(/^PkiHierarchy 'pki\/pki':/);
+      expect(e.message).toMatch(/^PkiHierarchy 'vault\/pki':/);
     });
 
     test('empty and invalid names', () => {
@@ -290,19 +206,19 @@ describe('PkiHierarchy', () => {
     test("an IntermediateCa or RootCa created outside its hierarchy is refused (it would skip the hierarchy's checks)", () => {
       const pki = newHierarchy(newScope(), { root: { commonName: 'r', ttl: Duration.days(400) } });
       const props = { name: 'extra', domains: ['extra.internal'] };
-      const parents = { root: pki.root, kubernetesAuth: pki.kubernetesAuth, vault: pki.vault, hierarchyName: pki.name };
+      const parents = { root: pki.root, vault: pki.vault, hierarchyName: pki.name };
       expect(errorOf(() => new IntermediateCa(pki, 'extra', { ...props, ...parents })))
-        .toBe("IntermediateCa 'pki/pki/extra': is created by its PkiHierarchy ('intermediates'), not on its own: " +
+        .toBe("IntermediateCa 'vault/pki/extra': is created by its PkiHierarchy ('intermediates'), not on its own: " +
           "an intermediate outside its hierarchy would skip the hierarchy's checks (disjoint domains, unique names, alerts, trust bundle)");
       expect(errorOf(() => new RootCa(pki, 'another', { commonName: 'r2', vault: pki.vault, hierarchyName: 'x' })))
-        .toMatch(/RootCa 'pki\/pki\/another': is created by its PkiHierarchy \('root'\), not on its own/);
+        .toMatch(/RootCa 'vault\/pki\/another': is created by its PkiHierarchy \('root'\), not on its own/);
     });
 
     test('missing required props are the library\'s errors, not TypeErrors', () => {
       const scope = newScope();
-      expect(errorOf(() => new PkiHierarchy(scope.chart, 'a', { root: { commonName: 'r' }, intermediates: [] } as any)))
-        .toMatch(/PkiHierarchy 'pki\/a': 'vault' is missing; pass the VaultPkiStack/);
-      expect(errorOf(() => new PkiHierarchy(scope.chart, 'b', { vault: scope.vault, intermediates: [] } as any))).toMatch(/'root' is missing/);
+      expect(errorOf(() => new PkiHierarchy(scope.chart, 'a', { root: { commonName: 'r' }, intermediates: [{ name: 'x', domains: ['x.internal'] }] })))
+        .toMatch(/PkiHierarchy 'pki\/a': must be created in a VaultPkiStack \(the Vault half lives in Terraform\)/);
+      expect(errorOf(() => new PkiHierarchy(scope.vault, 'b', { intermediates: [] } as any))).toMatch(/'root.commonName' \(<missing>\) must be 1 to 64 characters/);
     });
 
     test("a weak root key is answered with the root's minimum, not a weaker suggestion", () => {
@@ -330,35 +246,37 @@ describe('PkiHierarchy', () => {
         .toMatch(/\(RSA 5000\) is not a size Vault and cert-manager support; use one of 2048, 3072, 4096, 8192 bits/);
     });
 
-    test('Kubernetes auth: both options, bad path, plain-http host', () => {
-      const scope = newScope();
-      const first = newHierarchy(scope);
-      expect(errorOf(() => new PkiHierarchy(scope.chart, 'b', {
-        vault: scope.vault,
-        name: 'b',
-        root: { commonName: 'r' },
-        intermediates: [{ name: 'x', domains: ['x.internal'] }],
-        kubernetesAuth: {},
-        kubernetesAuthBackend: first.kubernetesAuth,
-      }))).toMatch(/'kubernetesAuth' and 'kubernetesAuthBackend' are both set/);
-      expect(invalid({ kubernetesAuth: { path: 'auth/k8s' } })).toMatch(/'kubernetesAuth.path' \(auth\/k8s\) must be a single lower-case path segment/);
-      expect(invalid({ kubernetesAuth: { kubernetesHost: 'http://api:6443' } })).toMatch(/'kubernetesAuth.kubernetesHost' \(http:\/\/api:6443\) must use https/);
-    });
-
-    test('a second hierarchy with the same name, or a second auth method on the same path', () => {
+    test('a second hierarchy with the same name in one Vault, even from another stack of the program', () => {
       const scope = newScope();
       newHierarchy(scope);
-      expect(errorOf(() => new PkiHierarchy(scope.chart, 'again', {
-        vault: scope.vault, root: { commonName: 'r' }, intermediates: [{ name: 'x', domains: ['x.internal'] }],
-      }))).toMatch(/'name' \(pki\) is already used by the hierarchy at 'pki\/pki' in the same Vault stack/);
-      expect(errorOf(() => new PkiHierarchy(scope.chart, 'other', {
-        vault: scope.vault, name: 'other', root: { commonName: 'r' }, intermediates: [{ name: 'x', domains: ['x.internal'] }],
-      }))).toMatch(/KubernetesAuthBackend .*'path' \(kubernetes\) is already the Kubernetes auth mount of 'pki\/pki\/kubernetes-auth'; pass that hierarchy's 'kubernetesAuthBackend'/);
+      expect(errorOf(() => new PkiHierarchy(scope.vault, 'again', { root: { commonName: 'r' }, intermediates: [{ name: 'x', domains: ['x.internal'] }] })))
+        .toMatch(/'name' \(pki\) is already used by the hierarchy at 'vault\/pki' in the same Vault/);
+      const second = new VaultPkiStack(scope.tf, 'second', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(KUBERNETES_CA_PEM) });
+      expect(errorOf(() => new PkiHierarchy(second, 'pki', { root: { commonName: 'r' }, intermediates: [{ name: 'x', domains: ['x.internal'] }] })))
+        .toMatch(/'name' \(pki\) is already used by the hierarchy at 'vault\/pki'/);
+    });
+
+    test('an imported hierarchy or intermediate is validated like the real one and derives the same names', () => {
+      const scope = newScope();
+      const real = newHierarchy(scope);
+      const imported = PkiHierarchy.fromAttributes(scope.tf, 'imported', {
+        root: { commonName: 'acme-root-ca' },
+        intermediates: [{ name: 'services', domains: ['services.internal'] }, { name: 'ingress', domains: ['ingress.external'] }, { name: 'mtls', domains: ['mtls.internal'] }],
+      });
+      for (const name of ['services', 'ingress', 'mtls']) {
+        const [a, b] = [real.intermediate(name), imported.intermediate(name)];
+        expect([b.mountPath, b.issuerName, b.commonName, b.hierarchyName, b.ttl.toDays()]).toEqual([a.mountPath, a.issuerName, a.commonName, a.hierarchyName, a.ttl.toDays()]);
+      }
+      expect([imported.rootCommonName, imported.rootTtl.toDays(), imported.caPublicationNamespace]).toEqual(['acme-root-ca', 3650, 'cert-manager']);
+      expect(errorOf(() => IntermediateCa.fromAttributes(scope.tf, 'bad', { hierarchyName: 'Pki', name: 'services', domains: ['*.x'] })))
+        .toMatch(/IntermediateCa 'bad':[\s\S]*'hierarchyName' \(Pki\) must be the hierarchy's name[\s\S]*'domains' \(\*.x\) must not be a wildcard/);
+      expect(errorOf(() => PkiHierarchy.fromAttributes(scope.tf, 'bad2', { root: { commonName: 'r' }, intermediates: [] })))
+        .toMatch(/'intermediates' is empty/);
     });
   });
 
-  test('root constants', () => {
-    expect(RootCa.MAX_TTL.toDays()).toBe(3650);
+  test('limits', () => {
+    expect([PkiLimits.ROOT_MAX_TTL.toDays(), PkiLimits.INTERMEDIATE_DEFAULT_TTL.toDays(), PkiLimits.LEAF_MAX_DURATION.toHours()]).toEqual([3650, 365, 48]);
     expect(objects([], 'x')).toEqual([]);
   });
 });

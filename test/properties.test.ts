@@ -2,7 +2,7 @@ import { Duration, Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
 import * as fc from 'fast-check';
 import {
-  ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiHierarchy, ShortLivedCertificate, TenantIssuer, TrustBundle, VaultPkiStack, VaultServerCa,
+  ClusterChart, ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TrustBundle, VaultPkiStack, VaultServerCa,
 } from '../src';
 import { celAccepts, EXAMPLE_CA_PEM, resolveRef } from './util';
 import { PkiValidationError } from '../src/core/errors';
@@ -20,6 +20,8 @@ interface TenantSpec {
   wildcards: boolean;
   spiffe: boolean;
   serverAuth: boolean;
+  /** Which of the clusters the tenant is placed on (bit mask, at least one). */
+  placement: number;
   certs: CertSpec[];
 }
 interface ScenarioSpec {
@@ -64,23 +66,29 @@ const scenarioSpec: fc.Arbitrary<ScenarioSpec> = fc.record({
     wildcards: fc.boolean(),
     spiffe: fc.boolean(),
     serverAuth: fc.boolean(),
+    placement: fc.integer({ min: 1, max: 3 }),
   }).chain((t) => fc.uniqueArray(certSpec(t.maxH), { maxLength: 2, selector: (c) => c.name }).map((certs): TenantSpec => ({ ...t, certs }))),
   { maxLength: 5, selector: (t) => t.ns }),
 }));
 
+/** Two clusters; every tenant placed on one or both (its `placement` bits), its certificates on each. */
+const CLUSTERS = ['east', 'west'];
+
 function build(spec: ScenarioSpec) {
-  const vault = new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
-  const chart = K8sTesting.chart();
-  const pki = new PkiHierarchy(chart, 'pki', {
-    vault,
+  const tf = TfTesting.app();
+  const k8s = K8sTesting.app();
+  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
+  const pki = new PkiHierarchy(vault, 'pki', {
     name: spec.name,
     root: { commonName: `${spec.name} root`, ttl: Duration.days(spec.rootDays), keyAlgorithm: spec.rootKey },
     intermediates: spec.intermediates.map((i) => ({ name: i.name, domains: [i.domain], ttl: Duration.days(i.days), keyAlgorithm: i.key })),
   });
+  const charts = CLUSTERS.map((name) =>
+    new ClusterChart(k8s, name, { cluster: new PkiCluster(vault, name), ruleLabels: { release: 'kube-prometheus-stack' } }));
   spec.tenants.forEach((t, i) => {
     const intermediate = pki.intermediates[t.intermediate];
     const domain = `${t.ns}.${intermediate.domains[0]}`;
-    const issuer = new TenantIssuer(chart, `tenant-${i}`, {
+    const tenant = new Tenant(vault, `tenant-${i}`, {
       intermediate,
       namespace: t.ns,
       domains: [domain],
@@ -92,20 +100,26 @@ function build(spec: ScenarioSpec) {
       serverAuth: t.serverAuth,
       clientAuth: true,
     });
-    for (const c of t.certs) {
-      new ShortLivedCertificate(chart, `cert-${i}-${c.name}`, {
-        issuer,
-        certificateName: c.name,
-        dnsNames: [`${c.host}.${domain}`],
-        duration: Duration.hours(c.durationH),
-        renewBefore: c.renewBeforeM !== undefined ? Duration.minutes(c.renewBeforeM) : undefined,
-        spiffeServiceAccount: t.spiffe ? 'app' : undefined,
-      });
-    }
+    charts.filter((_, k) => (t.placement & (1 << k)) !== 0).forEach((chart) => {
+      const issuer = tenant.placeOn(chart);
+      for (const c of t.certs) {
+        new ShortLivedCertificate(chart, `cert-${i}-${c.name}`, {
+          issuer,
+          certificateName: c.name,
+          dnsNames: [`${c.host}.${domain}`],
+          duration: Duration.hours(c.durationH),
+          renewBefore: c.renewBeforeM !== undefined ? Duration.minutes(c.renewBeforeM) : undefined,
+          spiffeServiceAccount: t.spiffe ? 'app' : undefined,
+        });
+      }
+    });
   });
-  new TrustBundle(chart, 'bundle', { hierarchy: pki, namespaceLabels: { 'inject-ca': 'true' } });
-  new PkiAlerts(chart, 'alerts', { hierarchy: pki, ruleLabels: { release: 'kube-prometheus-stack' } });
-  return { manifests: K8sTesting.synth(chart), terraform: JSON.parse(TfTesting.synth(vault, true)) };
+  for (const chart of charts) {
+    new TrustBundle(chart, 'bundle', { hierarchy: pki, namespaceLabels: { 'inject-ca': 'true' } });
+    new PkiAlerts(chart, 'alerts', { hierarchy: pki });
+  }
+  const clusters = charts.map((chart) => ({ name: chart.cluster.name, manifests: K8sTesting.synth(chart) }));
+  return { clusters, manifests: clusters.flatMap((c) => c.manifests), terraform: JSON.parse(TfTesting.synth(vault, true)) };
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -122,7 +136,7 @@ const referenced = (tf: any, value: string) => {
   return tf.resource[type][id];
 };
 
-function assertInvariants({ manifests, terraform }: { manifests: any[]; terraform: any }) {
+function assertInvariants({ clusters, manifests, terraform }: { clusters: { name: string; manifests: any[] }[]; manifests: any[]; terraform: any }) {
   const ref = (v: any) => resolveRef(terraform, v);
   const roots = all(terraform, 'vault_pki_secret_backend_root_cert');
   const rootMounts = new Set(roots.map((r) => ref(r.backend)));
@@ -157,7 +171,10 @@ function assertInvariants({ manifests, terraform }: { manifests: any[]; terrafor
     for (const flag of ['allow_localhost', 'allow_glob_domains', 'allow_any_name', 'allow_bare_domains', 'generate_lease', 'require_cn']) expect(role[flag]).toBe(false);
     expect([role.no_store, role.enforce_hostnames]).toEqual([true, true]);
     expect(role.key_usage).toEqual(role.key_type === 'rsa' ? ['DigitalSignature', 'KeyEncipherment'] : ['DigitalSignature']);
-    expect(role.issuer_ref).toMatch(/^\$\{vault_pki_secret_backend_issuer\.[^.]+\.issuer_id\}$/);
+    // Pinned to the intermediate's named issuer on the same mount, created before the role.
+    const issuers = all(terraform, 'vault_pki_secret_backend_issuer').filter((x) => ref(x.backend) === role.backend);
+    expect(issuers.map((x) => x.issuer_name)).toEqual([role.issuer_ref]);
+    expect(role.depends_on).toHaveLength(1);
     for (const d of role.allowed_domains) expect(permitted.get(ref(role.backend))!.some((p) => within(d, p))).toBe(true);
   }
   // H4 + H5
@@ -174,7 +191,9 @@ function assertInvariants({ manifests, terraform }: { manifests: any[]; terrafor
   }
   // H6 (and every cross reference): the consistency check finds nothing
   expect(kinds(manifests, 'ClusterIssuer')).toEqual([]);
-  expect(ConsistencyCheck.check(manifests, terraform)).toEqual([]);
+  for (const c of clusters) expect(ConsistencyCheck.check(c.manifests, terraform, { cluster: c.name })).toEqual([]);
+  // One PKI role and policy per tenant, one auth role per placement on a cluster's own mount.
+  expect(all(terraform, 'vault_kubernetes_auth_backend_role')).toHaveLength(kinds(manifests, 'Issuer').length);
   for (const sa of kinds(manifests, 'ServiceAccount')) expect(sa.automountServiceAccountToken).toBe(false);
   for (const r of kinds(manifests, 'Role').filter((x) => x.rules[0].resources[0] === 'serviceaccounts/token')) {
     expect(r.rules).toEqual([{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [expect.any(String)], verbs: ['create'] }]);
@@ -194,6 +213,7 @@ function assertInvariants({ manifests, terraform }: { manifests: any[]; terrafor
   for (const c of kinds(manifests, 'Certificate')) {
     const p = policies.find((x) => x.spec.selector.issuerRef.name === c.spec.issuerRef.name
       && x.spec.selector.namespace.matchNames[0] === c.metadata.namespace)!;
+    expect(p).toBeDefined();
     const duration = goSeconds(c.spec.duration);
     expect(duration).toBeLessThanOrEqual(goSeconds(p.spec.constraints.maxDuration));
     expect(goSeconds(c.spec.renewBefore)).toBeLessThan(duration);
@@ -255,12 +275,11 @@ const mutations = (garbage: string, n: number): Mutation[] => [
 ];
 
 function buildWithForeignName(spec: ScenarioSpec) {
-  const vault = new VaultPkiStack(TfTesting.app(), 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
-  const chart = K8sTesting.chart();
-  const pki = new PkiHierarchy(chart, 'pki', {
-    vault, root: { commonName: 'r' }, intermediates: spec.intermediates.map((i) => ({ name: i.name, domains: [i.domain] })),
-  });
-  const issuer = new TenantIssuer(chart, 't', { intermediate: pki.intermediates[0], namespace: 't', domains: [`t.${spec.intermediates[0].domain}`] });
+  const tf = TfTesting.app();
+  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
+  const pki = new PkiHierarchy(vault, 'pki', { root: { commonName: 'r' }, intermediates: spec.intermediates.map((i) => ({ name: i.name, domains: [i.domain] })) });
+  const chart = new ClusterChart(K8sTesting.app(), 'c', { cluster: new PkiCluster(vault, 'c'), ruleLabels: {} });
+  const issuer = new Tenant(vault, 't', { intermediate: pki.intermediates[0], namespace: 't', domains: [`t.${spec.intermediates[0].domain}`] }).placeOn(chart);
   new ShortLivedCertificate(chart, 'c', { issuer, dnsNames: ['svc.elsewhere.example'] });
 }
 
@@ -299,7 +318,7 @@ describe('properties (fast-check)', () => {
       }
       expect([name, (error as Error).constructor.name]).toEqual([name, 'PkiValidationError']);
       expect(error).toBeInstanceOf(PkiValidationError);
-      expect((error as Error).message).toMatch(/^(PkiHierarchy|TenantIssuer|ShortLivedCertificate|IntermediateCa|RootCa|VaultPkiStack|KubernetesAuthBackend) '/);
+      expect((error as Error).message).toMatch(/^(PkiHierarchy|Tenant|TenantIssuer|ShortLivedCertificate|IntermediateCa|RootCa|VaultPkiStack|PkiCluster|ClusterChart) '/);
     }), { numRuns: INVALID_RUNS });
   });
 

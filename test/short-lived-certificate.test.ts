@@ -1,19 +1,13 @@
 import { Chart, Cron, Duration, Testing as K8sTesting } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { KeyAlgorithm, KeyUsage, ShortLivedCertificate, ShortLivedCertificateProps, TenantIssuer, TenantIssuerProps } from '../src';
-import { errorOf, newHierarchy, newScope, objects, synthBoth, TestScope } from './util';
+import { ClusterChart, KeyAlgorithm, KeyUsage, PkiCluster, ShortLivedCertificate, ShortLivedCertificateProps, TenantProps } from '../src';
+import { errorOf, newScope, newTenant, objects, synthBoth, TestScope } from './util';
 
-function newIssuer(scope: TestScope, props: Partial<TenantIssuerProps> = {}) {
-  const pki = newHierarchy(scope);
-  return new TenantIssuer(scope.chart, 'payments', {
-    intermediate: pki.intermediate('services'),
-    namespace: 'payments',
-    domains: ['payments.services.internal'],
-    ...props,
-  });
+function newIssuer(scope: TestScope, props: Partial<TenantProps> = {}) {
+  return newTenant(scope, props);
 }
 
-function newCertificate(props: Partial<ShortLivedCertificateProps> = {}, issuerProps: Partial<TenantIssuerProps> = {}) {
+function newCertificate(props: Partial<ShortLivedCertificateProps> = {}, issuerProps: Partial<TenantProps> = {}) {
   const scope = newScope();
   const issuer = newIssuer(scope, issuerProps);
   const cert = new ShortLivedCertificate(scope.chart, 'payments-mtls', { issuer, dnsNames: ['mtls.payments.services.internal'], ...props });
@@ -232,6 +226,14 @@ describe('ShortLivedCertificate', () => {
         .toMatch(/ShortLivedCertificate 'pki\/evil': 'issuer' \(vault-services\) was not made by this library; pass a TenantIssuer/);
     });
 
+    test("a certificate in another cluster than its Issuer's is refused (an Issuer serves its own cluster)", () => {
+      const scope = newScope();
+      const issuer = newIssuer(scope);
+      const other = new ClusterChart(K8sTesting.app(), 'edge', { cluster: new PkiCluster(scope.vault, 'edge'), ruleLabels: {} });
+      expect(errorOf(() => new ShortLivedCertificate(other, 'web', { issuer, dnsNames: ['web.payments.services.internal'] })))
+        .toMatch(/'issuer' \(payments\/vault-services\) lives in cluster 'primary', but this certificate is in cluster 'edge'/);
+    });
+
     test('two Certificates of one namespace may not share a name or a Secret', () => {
       const scope = newScope();
       const issuer = newIssuer(scope);
@@ -260,7 +262,7 @@ describe('ShortLivedCertificate', () => {
   });
 
   describe('errors (H11)', () => {
-    const invalid = (props: Partial<ShortLivedCertificateProps>, issuerProps: Partial<TenantIssuerProps> = {}) =>
+    const invalid = (props: Partial<ShortLivedCertificateProps>, issuerProps: Partial<TenantProps> = {}) =>
       errorOf(() => newCertificate(props, issuerProps));
 
     test('duration above the tenant max (and so above 48h)', () => {

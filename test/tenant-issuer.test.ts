@@ -1,17 +1,11 @@
-import { Chart, Duration, Testing as K8sTesting } from 'cdk8s';
+import { Duration, Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
-import { KeyAlgorithm, KeyUsage, PkiHierarchy, PkiNames, TenantIssuer, TenantIssuerProps, VaultPkiStack, VaultServerCa } from '../src';
-import { celAccepts, errorOf, EXAMPLE_CA_PEM, newHierarchy, newScope, objects, resolveRef, resource, resources, synthBoth, TestScope } from './util';
-
-function newTenant(scope: TestScope, props: Partial<TenantIssuerProps> = {}, id = 'payments') {
-  const pki = scope.chart.node.tryFindChild('pki') as any ?? newHierarchy(scope);
-  return new TenantIssuer(scope.chart, id, {
-    intermediate: pki.intermediate('services'),
-    namespace: 'payments',
-    domains: ['payments.services.internal'],
-    ...props,
-  });
-}
+import {
+  ClusterChart, IntermediateCa, KeyAlgorithm, KeyUsage, PkiCluster, PkiHierarchy, PkiNames, Tenant, TenantProps, VaultPkiStack, VaultServerCa,
+} from '../src';
+import {
+  celAccepts, errorOf, EXAMPLE_CA_PEM, hierarchyOf, newScope, newTenant, objects, resolveRef, resource, resources, synthBoth,
+} from './util';
 
 /** Only the tenant's Terraform resources (role, policy, auth role). */
 function tenantTerraform(terraform: any) {
@@ -22,7 +16,7 @@ function tenantTerraform(terraform: any) {
   };
 }
 
-describe('TenantIssuer', () => {
+describe('Tenant (Vault half) placed on a cluster (TenantIssuer)', () => {
   test('snapshot of a default tenant (both sides)', () => {
     const scope = newScope();
     newTenant(scope);
@@ -37,9 +31,11 @@ describe('TenantIssuer', () => {
     const { role, policy, authRole } = tenantTerraform(terraform);
 
     test('H3: a hardened PKI role on the intermediate, every permissive switch explicitly off', () => {
-      expect(resolveRef(terraform, role.backend)).toBe('pki-int-services');
+      // Plain values (an imported intermediate derives the same), ordered after the issuer exists in this stack.
+      expect(role.backend).toBe('pki-int-services');
       expect(role.name).toBe('payments-vault-services');
-      expect(role.issuer_ref).toBe('${vault_pki_secret_backend_issuer.pki_int_services_issuer.issuer_id}');
+      expect(role.issuer_ref).toBe('services');
+      expect(role.depends_on).toEqual(['vault_pki_secret_backend_issuer.pki_int_services_issuer']);
       expect([role.ttl, role.max_ttl]).toEqual(['86400', '86400']);
       for (const flag of ['allow_localhost', 'allow_ip_sans', 'allow_wildcard_certificates', 'allow_glob_domains', 'allow_any_name',
         'allow_bare_domains', 'generate_lease', 'require_cn', 'code_signing_flag', 'email_protection_flag', 'basic_constraints_valid_for_non_ca',
@@ -63,7 +59,7 @@ describe('TenantIssuer', () => {
     });
 
     test('H5: an auth role bound to one service account in one namespace, tenant policy only, short tokens', () => {
-      expect(resolveRef(terraform, authRole.backend)).toBe('kubernetes');
+      expect(resolveRef(terraform, authRole.backend)).toBe('kubernetes-primary');
       expect(authRole.role_name).toBe('payments-vault-services');
       expect(authRole.bound_service_account_names).toEqual(['vault-services']);
       expect(authRole.bound_service_account_namespaces).toEqual(['payments']);
@@ -79,13 +75,13 @@ describe('TenantIssuer', () => {
       const [issuer] = objects(manifests, 'Issuer');
       expect(issuer.metadata).toMatchObject({ name: 'vault-services', namespace: 'payments' });
       expect(issuer.spec.vault.server).toBe('https://vault.internal:8200');
-      expect(issuer.spec.vault.path).toBe(`${resolveRef(terraform, role.backend)}/sign/${role.name}`);
+      expect(issuer.spec.vault.path).toBe(`${role.backend}/sign/${role.name}`);
       expect(issuer.spec.vault.auth.kubernetes).toEqual({
         role: authRole.role_name,
         mountPath: `/v1/auth/${resolveRef(terraform, authRole.backend)}`,
         serviceAccountRef: { name: authRole.bound_service_account_names[0] },
       });
-      expect(tenant.signPath).toBe(issuer.spec.vault.path);
+      expect(tenant.tenant.signPath).toBe(issuer.spec.vault.path);
     });
 
     test('H6: the service account mounts no token; cert-manager may create tokens for it only', () => {
@@ -142,14 +138,12 @@ describe('TenantIssuer', () => {
 
   describe('options', () => {
     test('a custom issuer name, cert-manager identity, maxDuration, token TTL and RSA keys flow to both sides', () => {
-      const scope = newScope();
+      const scope = newScope({ chart: { certManagerNamespace: 'security', certManagerServiceAccount: 'cm' } });
       newTenant(scope, {
         issuerName: 'payments-ca',
         maxDuration: Duration.hours(48),
         tokenTtl: Duration.minutes(10),
         keyAlgorithm: KeyAlgorithm.rsa(3072),
-        certManagerNamespace: 'security',
-        certManagerServiceAccount: 'cm',
         serverAuth: false,
       });
       const { manifests, terraform } = synthBoth(scope);
@@ -220,16 +214,6 @@ describe('TenantIssuer', () => {
       });
     });
 
-    test('a Chart namespace never leaks onto the cluster-scoped policy', () => {
-      const scope = newScope();
-      const pki = newHierarchy(scope);
-      const chart = new Chart(K8sTesting.app(), 'ns-chart', { namespace: 'default' });
-      new TenantIssuer(chart, 'payments', { intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'] });
-      const manifests = K8sTesting.synth(chart);
-      expect(objects(manifests, 'CertificateRequestPolicy')[0].metadata.namespace).toBeUndefined();
-      for (const m of manifests.filter((o: any) => o.kind !== 'CertificateRequestPolicy')) expect(m.metadata.namespace).toBe('payments');
-    });
-
     test('several tenants on one intermediate, one role, policy and auth role each', () => {
       const scope = newScope();
       for (const team of ['payments', 'auth', 'api']) newTenant(scope, { namespace: team, domains: [`${team}.services.internal`] }, team);
@@ -247,11 +231,11 @@ describe('TenantIssuer', () => {
   });
 
   describe('errors (H11)', () => {
-    const invalid = (props: Partial<TenantIssuerProps>) => errorOf(() => newTenant(newScope(), props));
+    const invalid = (props: Partial<TenantProps>) => errorOf(() => newTenant(newScope(), props));
 
     test('names the construct, the value, the limit and the fix', () => {
       expect(invalid({ maxDuration: Duration.hours(72) }))
-        .toBe("TenantIssuer 'pki/payments': 'maxDuration' (72h) must not exceed 48h; lower 'maxDuration' (short-lived certificates are the point)");
+        .toBe("Tenant 'vault/payments': 'maxDuration' (72h) must not exceed 48h; lower 'maxDuration' (short-lived certificates are the point)");
     });
 
     test('maxDuration, tokenTtl out of range', () => {
@@ -264,8 +248,8 @@ describe('TenantIssuer', () => {
       expect(invalid({ namespace: 'Payments' })).toMatch(/'namespace' \(Payments\) is not a valid namespace name \(RFC 1123 label/);
       expect(invalid({ namespace: 'a'.repeat(64) })).toMatch(/is not a valid namespace name/);
       expect(invalid({ issuerName: 'vault.services' })).toMatch(/'issuerName' \(vault.services\) is not a valid Issuer name/);
-      expect(invalid({ certManagerNamespace: 'Cert_Manager' })).toMatch(/'certManagerNamespace' \(Cert_Manager\)/);
-      expect(invalid({ certManagerServiceAccount: 'CM' })).toMatch(/'certManagerServiceAccount' \(CM\)/);
+      expect(errorOf(() => newScope({ chart: { certManagerNamespace: 'Cert_Manager' } }))).toMatch(/ClusterChart 'pki': 'certManagerNamespace' \(Cert_Manager\)/);
+      expect(errorOf(() => newScope({ chart: { certManagerServiceAccount: 'CM' } }))).toMatch(/'certManagerServiceAccount' \(CM\)/);
     });
 
     test('domains: empty, wildcard, invalid, outside the intermediate, overlapping its own', () => {
@@ -283,44 +267,53 @@ describe('TenantIssuer', () => {
       const scope = newScope();
       newTenant(scope);
       expect(errorOf(() => newTenant(scope, { namespace: 'checkout', domains: ['cart.payments.services.internal'] }, 'checkout')))
-        .toMatch(/'domains' \(cart.payments.services.internal\) overlaps 'payments.services.internal' of the tenant at 'pki\/payments'; tenants must not share names/);
+        .toMatch(/'domains' \(cart.payments.services.internal\) overlaps 'payments.services.internal' of the tenant at 'vault\/payments'; tenants must not share names/);
       expect(errorOf(() => newTenant(scope, { namespace: 'platform', domains: ['services.internal'], allowIntermediateDomain: true }, 'platform')))
-        .toMatch(/'domains' \(services.internal\) overlaps 'payments.services.internal' of the tenant at 'pki\/payments'/);
+        .toMatch(/'domains' \(services.internal\) overlaps 'payments.services.internal' of the tenant at 'vault\/payments'/);
     });
 
-    test('duplicate tenants (same namespace and issuer name, or the same derived role name)', () => {
+    test('duplicate tenants: the same (namespace, issuer) on one intermediate, or the same derived role name', () => {
       const scope = newScope();
       newTenant(scope);
       expect(errorOf(() => newTenant(scope, { domains: ['other.services.internal'] }, 'again')))
-        .toMatch(/'namespace' and 'issuerName' \(payments\/vault-services\) would emit Issuer 'payments\/vault-services', which 'pki\/payments' already emits in this cluster/);
+        .toMatch(/Tenant 'vault\/again': namespace 'payments' with issuer 'vault-services' derives the Vault role 'payments-vault-services', already used by the tenant at 'vault\/payments'/);
       expect(errorOf(() => newTenant(scope, { namespace: 'payments-vault', issuerName: 'services', domains: ['x.services.internal'] }, 'ambiguous')))
-        .toMatch(/would emit CertificateRequestPolicy 'payments-vault-services', which 'pki\/payments' already emits in this cluster/);
-      // In another cluster, the same derived Vault role name is still taken in the one Vault.
-      const otherCluster = new Chart(K8sTesting.app(), 'other');
-      const pki = scope.chart.node.findChild('pki') as PkiHierarchy;
-      expect(errorOf(() => new TenantIssuer(otherCluster, 'ambiguous', {
-        intermediate: pki.intermediate('services'), namespace: 'payments-vault', issuerName: 'services', domains: ['x.services.internal'],
-      }))).toMatch(/derives the Vault role 'payments-vault-services', already used/);
+        .toMatch(/derives the Vault role 'payments-vault-services', already used/);
     });
 
-    test('the same tenant through two Vault stacks into one cluster (Kubernetes names are per cluster, not per stack)', () => {
-      const k8s = K8sTesting.app();
-      const chart = new Chart(k8s, 'pki');
-      const tenantIn = (stackId: string, hierarchy: string) => {
-        const vault = new VaultPkiStack(TfTesting.app(), stackId, { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
-        const pki = new PkiHierarchy(chart, hierarchy, {
-          vault, name: hierarchy, root: { commonName: `${hierarchy}-root` }, intermediates: [{ name: 'services', domains: ['services.internal'] }],
-        });
-        return new TenantIssuer(chart, `payments-${hierarchy}`, { intermediate: pki.intermediate('services'), namespace: 'payments', domains: ['payments.services.internal'] });
-      };
-      tenantIn('vault-a', 'pkia');
-      expect(errorOf(() => tenantIn('vault-b', 'pkib'))).toMatch(/would emit Issuer 'payments\/vault-services', which 'pki\/payments-pkia' already emits in this cluster/);
+    test('a tenant placed twice on one cluster, or two tenants emitting the same names into one cluster', () => {
+      const scope = newScope();
+      const issuer = newTenant(scope);
+      expect(errorOf(() => new (issuer.constructor as any)(scope.chart, 'again', { tenant: issuer.tenant })))
+        .toMatch(/TenantIssuer 'pki\/again':[\s\S]*would emit Issuer 'payments\/vault-services', which 'pki\/payments-vault-services' already emits in this cluster/);
+      // Another program's tenant of the same names, through another Vault stack, into the same cluster.
+      const otherTf = TfTesting.app();
+      const otherVault = new VaultPkiStack(otherTf, 'other', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM) });
+      const imported = IntermediateCa.fromAttributes(otherTf, 'services', { hierarchyName: 'pki', name: 'services', domains: ['services.internal'] });
+      const twin = new Tenant(otherVault, 'payments', { intermediate: imported, namespace: 'payments', domains: ['payments.services.internal'] });
+      expect(errorOf(() => twin.placeOn(scope.chart)))
+        .toMatch(/would emit Issuer 'payments\/vault-services', which 'pki\/payments-vault-services' already emits in this cluster/);
+    });
+
+    test('the same tenant in two clusters: one role and policy, one auth role per cluster', () => {
+      const scope = newScope();
+      const second = new PkiCluster(scope.vault, 'secondary');
+      const chart2 = new ClusterChart(K8sTesting.app(), 'pki2', { cluster: second, ruleLabels: {} });
+      const issuer = newTenant(scope);
+      issuer.tenant.placeOn(chart2);
+      const { terraform } = synthBoth(scope);
+      expect(Object.keys(resources(terraform, 'vault_pki_secret_backend_role'))).toHaveLength(1);
+      expect(Object.keys(resources(terraform, 'vault_policy'))).toHaveLength(1);
+      expect(Object.values(resources(terraform, 'vault_kubernetes_auth_backend_role')).map((r: any) => resolveRef(terraform, r.backend)).sort())
+        .toEqual(['kubernetes-primary', 'kubernetes-secondary']);
+      expect(objects(K8sTesting.synth(chart2), 'Issuer')[0].spec.vault.auth.kubernetes.mountPath).toBe('/v1/auth/kubernetes-secondary');
     });
 
     test('a system namespace, or the whole domain of the intermediate, only with an explicit opt-in', () => {
       expect(invalid({ namespace: 'kube-system', domains: ['k.services.internal'] }))
         .toMatch(/'namespace' \(kube-system\) is a system namespace, whose service accounts and RBAC belong to the platform; .* or set 'allowSystemNamespace'/);
-      expect(invalid({ namespace: 'cert-manager', domains: ['cm.services.internal'] })).toMatch(/'namespace' \(cert-manager\) is a system namespace \(cert-manager's own\)/);
+      expect(invalid({ namespace: 'cert-manager', domains: ['cm.services.internal'] }))
+        .toMatch(/TenantIssuer 'pki\/cert-manager-vault-services': the tenant's namespace \(cert-manager\) is cert-manager's own in cluster 'primary'/);
       expect(() => newTenant(newScope(), { namespace: 'kube-system', domains: ['k.services.internal'], allowSystemNamespace: true })).not.toThrow();
       expect(invalid({ domains: ['services.internal'] }))
         .toMatch(/'domains' \(services.internal\) is the whole domain of intermediate 'services': .* choose a subdomain, e.g. 'payments.services.internal', or set 'allowIntermediateDomain'/);
@@ -329,17 +322,20 @@ describe('TenantIssuer', () => {
 
     test('a hand-made IIntermediateCa is refused (it could put a tenant role on the root mount)', () => {
       const scope = newScope();
-      const pki = newHierarchy(scope);
-      const real = pki.intermediate('services');
+      const real = hierarchyOf(scope).intermediate('services');
       const forged = Object.create(real, { mountPath: { value: 'pki-root' } });
-      expect(errorOf(() => new TenantIssuer(scope.chart, 'evil', { intermediate: forged, namespace: 'evil', domains: ['evil.services.internal'] })))
-        .toMatch(/TenantIssuer 'pki\/evil': 'intermediate' \(services\) was not made by this library; pass hierarchy.intermediate\('<name>'\)/);
+      expect(errorOf(() => new Tenant(scope.vault, 'evil', { intermediate: forged, namespace: 'evil', domains: ['evil.services.internal'] })))
+        .toMatch(/Tenant 'vault\/evil': 'intermediate' \(services\) was not made by this library; pass hierarchy.intermediate\('<name>'\)/);
+      const forgedTenant = Object.create(newTenant(scope).tenant);
+      expect(errorOf(() => new (newTenant(newScope(), {}, 'x').constructor as any)(scope.chart, 'evil2', { tenant: forgedTenant })))
+        .toMatch(/'tenant' is missing or not made by this library/);
     });
 
     test('public arrays are copies frozen at construction: pushing to them cannot change the outputs', () => {
       const scope = newScope();
       const tenant = newTenant(scope);
       expect(() => tenant.domains.push('google.com')).toThrow(TypeError);
+      expect(() => tenant.tenant.domains.push('google.com')).toThrow(TypeError);
       expect(() => (tenant.allowedUsages as any).push('cert sign')).toThrow(TypeError);
       expect(() => (tenant.intermediate.domains as string[]).push('google.com')).toThrow(TypeError);
       expect(resource(synthBoth(scope).terraform, 'vault_pki_secret_backend_role').allowed_domains).toEqual(['payments.services.internal']);

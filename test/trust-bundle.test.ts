@@ -1,12 +1,12 @@
 import { Testing as K8sTesting } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PkiHierarchy, TrustBundle, TrustBundleProps } from '../src';
-import { errorOf, newHierarchy, newScope, objects, resource, synthBoth, TestScope, EXAMPLE_CA_PEM, EXAMPLE_SERVER_PEM } from './util';
+import { errorOf, EXAMPLE_CA_PEM, EXAMPLE_SERVER_PEM, hierarchyOf, newHierarchy, newScope, objects, resource, synthBoth, TestScope } from './util';
 
 const PEM = EXAMPLE_CA_PEM;
 
 function newBundle(props: Partial<TrustBundleProps> = {}, scope: TestScope = newScope()) {
-  const pki = (scope.chart.node.tryFindChild('pki') as PkiHierarchy) ?? newHierarchy(scope);
+  const pki = hierarchyOf(scope);
   const bundle = new TrustBundle(scope.chart, 'internal-ca', { hierarchy: pki, namespaceLabels: { 'inject-ca': 'true' }, ...props });
   return { scope, pki, bundle };
 }
@@ -37,20 +37,19 @@ describe('TrustBundle', () => {
     expect(configMap.data[bundle.spec.sources[0].configMap.key]).toBe('${vault_pki_secret_backend_root_cert.pki_root_certificate.certificate}');
     expect(configMap.data['intermediate-services.crt']).toBe('${vault_pki_secret_backend_root_sign_intermediate.pki_int_services_signed.certificate}');
     expect(configMap.data['ca-certificates.crt']).toMatch(/^\$\{join\("\\n", \[vault_pki_secret_backend_root_cert.pki_root_certificate.certificate, /);
-    expect(configMap.provider).toBe('kubernetes');
-    expect(terraform.provider.kubernetes).toEqual([{}]); // credentials come from the environment
+    // Written into this cluster: its own provider alias, credentials from the environment (a kubeconfig context).
+    expect(configMap.provider).toBe('kubernetes.kubernetes-primary');
+    expect(terraform.provider.kubernetes).toEqual([{ alias: 'kubernetes-primary', config_context: 'primary' }]);
     expect(JSON.stringify(terraform)).not.toMatch(/PRIVATE KEY|private_key"/);
   });
 
   test('rotation: old and new hierarchies overlap in one bundle; intermediates, extra PEMs and truststores on request', () => {
     const scope = newScope();
     const old = newHierarchy(scope);
-    const next = new PkiHierarchy(scope.chart, 'pki2027', {
-      vault: scope.vault,
+    const next = new PkiHierarchy(scope.vault, 'pki2027', {
       name: 'pki2027',
       root: { commonName: 'acme-root-ca-2027' },
       intermediates: [{ name: 'services', domains: ['services.internal'] }],
-      kubernetesAuthBackend: old.kubernetesAuth,
     });
     new TrustBundle(scope.chart, 'internal-ca', {
       hierarchy: next,
@@ -77,7 +76,7 @@ describe('TrustBundle', () => {
     ]);
     expect(bundle.spec.target.configMap).toEqual({ key: 'ca.pem' });
     expect(bundle.spec.target.additionalFormats).toEqual({ jks: { key: 'truststore.jks' }, pkcs12: { key: 'truststore.p12' } });
-    expect(Object.keys(terraform.resource.kubernetes_config_map_v1).sort()).toEqual(['pki2027_ca-certificates', 'pki_ca-certificates']);
+    expect(Object.keys(terraform.resource.kubernetes_config_map_v1).sort()).toEqual(['primary_pki2027_ca-certificates', 'primary_pki_ca-certificates']);
   });
 
   test('mount() puts the bundle read-only into a workload', () => {
@@ -118,16 +117,25 @@ describe('TrustBundle', () => {
       const scope = newScope();
       const pki = newHierarchy(scope);
       expect(errorOf(() => newBundle({ additionalHierarchies: [pki] }, scope))).toMatch(/'additionalHierarchies' repeats a hierarchy \(pki, pki\)/);
-      const other = new PkiHierarchy(scope.chart, 'other', {
-        vault: scope.vault,
+      const other = new PkiHierarchy(scope.vault, 'other', {
         name: 'other',
         root: { commonName: 'o' },
         intermediates: [{ name: 'x', domains: ['x.internal'] }],
-        kubernetesAuthBackend: pki.kubernetesAuth,
         caPublicationNamespace: 'trust',
       });
       expect(errorOf(() => new TrustBundle(scope.chart, 'b2', { hierarchy: pki, additionalHierarchies: [other], namespaceLabels: { a: 'b' } })))
         .toMatch(/publish their CA certificates into different namespaces \(cert-manager, trust\)/);
+    });
+
+    test('a bundle in a cluster of another program reads the ConfigMap the platform publishes (an imported hierarchy)', () => {
+      const scope = newScope();
+      const imported = PkiHierarchy.fromAttributes(scope.tf, 'imported', {
+        root: { commonName: 'acme-root-ca' }, intermediates: [{ name: 'services', domains: ['services.internal'] }],
+      });
+      new TrustBundle(scope.chart, 'internal-ca', { hierarchy: imported, namespaceLabels: { x: 'y' } });
+      const { manifests, terraform } = synthBoth(scope);
+      expect(objects(manifests, 'Bundle')[0].spec.sources).toEqual([{ configMap: { name: 'pki-ca-certificates', key: 'root.crt' } }]);
+      expect(terraform.resource?.kubernetes_config_map_v1).toBeUndefined(); // published by the program that holds the hierarchy
     });
   });
 });

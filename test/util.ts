@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { celEnv, parse, plan } from '@bufbuild/cel';
-import { Chart, Testing as K8sTesting } from 'cdk8s';
-import { Testing as TfTesting } from 'cdktf';
-import { PkiHierarchy, PkiHierarchyProps, VaultPkiStack, VaultPkiStackProps, VaultServerCa } from '../src';
+import { Testing as K8sTesting } from 'cdk8s';
+import { App as TerraformApp, Testing as TfTesting } from 'cdktf';
+import {
+  ClusterChart, ClusterChartProps, PkiCluster, PkiClusterProps, PkiHierarchy, PkiHierarchyProps, Tenant, TenantIssuer, TenantProps,
+  VaultPkiStack, VaultPkiStackProps, VaultServerCa,
+} from '../src';
 
 /** A real PEM CA certificate (public; its key was discarded), see test/fixtures/README.md. */
 export const EXAMPLE_CA_PEM = fs.readFileSync(path.join(__dirname, 'fixtures', 'example-ca.pem'), 'utf8');
@@ -12,24 +15,32 @@ export const EXAMPLE_SERVER_PEM = fs.readFileSync(path.join(__dirname, 'fixtures
 /** A real PEM CA certificate standing in for a cluster's API server CA. */
 export const KUBERNETES_CA_PEM = fs.readFileSync(path.join(__dirname, 'fixtures', 'kubernetes-ca.pem'), 'utf8');
 
-/** A cdk8s chart and a Vault stack, side by side, as a user program has them. */
+/** Both halves side by side, as a user program has them: a Vault stack with one cluster, and that cluster's chart. */
 export interface TestScope {
-  readonly chart: Chart;
+  readonly tf: TerraformApp;
   readonly vault: VaultPkiStack;
+  readonly cluster: PkiCluster;
+  readonly chart: ClusterChart;
 }
 
-export function newScope(vaultProps: Partial<VaultPkiStackProps> = {}): TestScope {
+export interface ScopeOptions {
+  readonly vault?: Partial<VaultPkiStackProps>;
+  readonly cluster?: PkiClusterProps;
+  readonly chart?: Partial<ClusterChartProps>;
+}
+
+export function newScope(options: ScopeOptions = {}): TestScope {
   const k8s = K8sTesting.app();
   const tf = TfTesting.app();
-  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM), ...vaultProps });
-  const chart = new Chart(k8s, 'pki');
-  return { chart, vault };
+  const vault = new VaultPkiStack(tf, 'vault', { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(EXAMPLE_CA_PEM), ...options.vault });
+  const cluster = new PkiCluster(vault, 'primary', options.cluster);
+  const chart = new ClusterChart(k8s, 'pki', { cluster, ruleLabels: { release: 'kube-prometheus-stack' }, ...options.chart });
+  return { tf, vault, cluster, chart };
 }
 
-/** The reference hierarchy of DESIGN.md, in `scope`. */
+/** The reference hierarchy of DESIGN.md, in `scope`'s Vault stack. */
 export function newHierarchy(scope: TestScope, props: Partial<PkiHierarchyProps> = {}): PkiHierarchy {
-  return new PkiHierarchy(scope.chart, 'pki', {
-    vault: scope.vault,
+  return new PkiHierarchy(scope.vault, 'pki', {
     root: { commonName: 'acme-root-ca' },
     intermediates: [
       { name: 'services', domains: ['services.internal'] },
@@ -40,8 +51,24 @@ export function newHierarchy(scope: TestScope, props: Partial<PkiHierarchyProps>
   });
 }
 
+/** The hierarchy of `scope`, created on first use. */
+export function hierarchyOf(scope: TestScope): PkiHierarchy {
+  return (scope.vault.node.tryFindChild('pki') as PkiHierarchy | undefined) ?? newHierarchy(scope);
+}
+
+/** A tenant (Vault half) on the `services` intermediate, placed on `scope`'s cluster. */
+export function newTenant(scope: TestScope, props: Partial<TenantProps> = {}, id = 'payments'): TenantIssuer {
+  const tenant = new Tenant(scope.vault, id, {
+    intermediate: hierarchyOf(scope).intermediate('services'),
+    namespace: 'payments',
+    domains: ['payments.services.internal'],
+    ...props,
+  });
+  return tenant.placeOn(scope.chart);
+}
+
 export interface Outputs {
-  /** Every Kubernetes object of the chart. */
+  /** Every Kubernetes object of the cluster's chart. */
   readonly manifests: any[];
   /** The parsed Terraform JSON of the Vault stack, validated by cdktf. */
   readonly terraform: any;

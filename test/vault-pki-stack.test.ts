@@ -1,6 +1,6 @@
 import { Testing as TfTesting } from 'cdktf';
-import { PkiHierarchy, TenantIssuer, VaultPkiStack, VaultPkiStackProps, VaultServerCa } from '../src';
-import { errorOf, EXAMPLE_CA_PEM, EXAMPLE_SERVER_PEM, KUBERNETES_CA_PEM, newHierarchy, newScope, objects, resource, resources, synthBoth } from './util';
+import { StateBackend, VaultPkiStack, VaultPkiStackProps, VaultServerCa } from '../src';
+import { errorOf, EXAMPLE_CA_PEM, EXAMPLE_SERVER_PEM, KUBERNETES_CA_PEM, newHierarchy, newScope, newTenant, objects, resource, resources, synthBoth } from './util';
 
 const CA = EXAMPLE_CA_PEM;
 const stack = (props: Partial<VaultPkiStackProps>) => new VaultPkiStack(TfTesting.app(), 'vault', {
@@ -16,9 +16,8 @@ describe('VaultPkiStack', () => {
   });
 
   test('Vault Enterprise namespace: provider, issuing URLs and Issuers all carry it', () => {
-    const scope = newScope({ vaultNamespace: 'admin/pki' });
-    const pki = newHierarchy(scope);
-    new TenantIssuer(scope.chart, 't', { intermediate: pki.intermediate('services'), namespace: 't', domains: ['t.services.internal'] });
+    const scope = newScope({ vault: { vaultNamespace: 'admin/pki' } });
+    newTenant(scope, { namespace: 't', domains: ['t.services.internal'] });
     const { manifests, terraform } = synthBoth(scope);
     expect(terraform.provider.vault).toEqual([{ address: 'https://vault.internal:8200', namespace: 'admin/pki' }]);
     expect(resource(terraform, 'vault_pki_secret_backend_config_urls', (u) => u.issuing_certificates[0].includes('pki-root')).issuing_certificates)
@@ -28,9 +27,8 @@ describe('VaultPkiStack', () => {
 
   test('how cert-manager verifies Vault: system trust, inline PEM, or a Secret', () => {
     const issuerVault = (serverCa: VaultServerCa) => {
-      const scope = newScope({ serverCa });
-      const pki: PkiHierarchy = newHierarchy(scope);
-      new TenantIssuer(scope.chart, 't', { intermediate: pki.intermediate('services'), namespace: 't', domains: ['t.services.internal'] });
+      const scope = newScope({ vault: { serverCa } });
+      newTenant(scope, { namespace: 't', domains: ['t.services.internal'] });
       return objects(synthBoth(scope).manifests, 'Issuer')[0].spec.vault;
     };
     const system = issuerVault(VaultServerCa.systemTrust());
@@ -39,9 +37,20 @@ describe('VaultPkiStack', () => {
     expect(issuerVault(VaultServerCa.fromSecret('vault-ca')).caBundleSecretRef).toEqual({ name: 'vault-ca', key: 'ca.crt' });
   });
 
-  test('localBackend: false leaves the backend to the user', () => {
-    const s = stack({ localBackend: false });
-    expect(JSON.parse(TfTesting.synth(s)).terraform.backend).toBeUndefined();
+  test('state backends: each stack its own state and lock (S3 + DynamoDB, GCS, Terraform Cloud), or none', () => {
+    const backendOf = (backend: StateBackend, id = 'tenants-03') =>
+      JSON.parse(TfTesting.synth(new VaultPkiStack(TfTesting.app(), id, { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(CA), backend })))
+        .terraform.backend;
+    expect(backendOf(StateBackend.s3({ bucket: 'state', region: 'eu-central-1', dynamodbTable: 'locks' }))).toEqual({
+      s3: { bucket: 'state', region: 'eu-central-1', key: 'cdk8s-vault-pki/tenants-03.tfstate', dynamodb_table: 'locks', encrypt: true },
+    });
+    expect(backendOf(StateBackend.gcs({ bucket: 'state', prefix: 'pki' }))).toEqual({ gcs: { bucket: 'state', prefix: 'pki/tenants-03' } });
+    expect(JSON.parse(TfTesting.synth(new VaultPkiStack(TfTesting.app(), 'x', {
+      address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(CA), backend: StateBackend.terraformCloud({ organization: 'acme', workspacePrefix: 'pki-' }),
+    }))).terraform.cloud).toEqual({ organization: 'acme', workspaces: { name: 'pki-x' } });
+    expect(backendOf(StateBackend.none())).toBeUndefined();
+    expect(errorOf(() => backendOf(StateBackend.s3({ bucket: 'state', region: 'eu-central-1', dynamodbTable: '' }))))
+      .toMatch(/'backend' \(s3\): 'dynamodbTable' is empty; S3 state needs a lock table/);
   });
 
   test('errors', () => {
@@ -56,8 +65,7 @@ describe('VaultPkiStack', () => {
     expect(errorOf(() => stack({ serverCa: VaultServerCa.fromPem(`${CA}-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----`) })))
       .toMatch(/'serverCa' contains a private key/);
     expect(errorOf(() => stack({ serverCa: VaultServerCa.fromSecret('Vault_CA') }))).toMatch(/'serverCa' Secret name \(Vault_CA\) is not a valid Kubernetes name/);
-    expect(errorOf(() => newHierarchy(newScope(), { kubernetesAuth: { kubernetesCaCertificate: 'x' } })))
-      .toMatch(/'kubernetesAuth.kubernetesCaCertificate' is not PEM certificates only/);
+    expect(errorOf(() => newScope({ cluster: { kubernetesCaCertificate: 'x' } }))).toMatch(/'kubernetesCaCertificate' is not PEM certificates only/);
   });
 
   test('fails: no serverCa (an internal Vault would leave every Issuer not Ready), with the choice spelled out', () => {
@@ -83,7 +91,7 @@ describe('VaultPkiStack', () => {
 
   test('AIA and CRL URLs: the Vault address by default, a separate (http) base URL when given', () => {
     const urls = (props: Partial<VaultPkiStackProps>) => {
-      const scope = newScope(props);
+      const scope = newScope({ vault: props });
       newHierarchy(scope);
       return Object.values(resources(synthBoth(scope).terraform, 'vault_pki_secret_backend_config_urls'))
         .map((u: any) => [u.issuing_certificates, u.crl_distribution_points]).filter(([i]) => i[0].includes('int-services'))[0];

@@ -9,7 +9,7 @@ import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { validate } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
-import { PkiSecretBackendRole, TerraformStack, VaultPolicy } from '../terraform';
+import { PkiSecretBackendRole, VaultPolicy, stackOf } from '../terraform';
 import { IIntermediateCa, IntermediateCa } from '../vault/intermediate-ca';
 import { VaultPkiStack } from '../vault/vault-pki-stack';
 import type { ClusterChart } from '../cluster/cluster-chart';
@@ -209,7 +209,7 @@ export class Tenant extends Construct implements ITenant {
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
-    const stack = TerraformStack.of(this);
+    const stack = stackOf(this);
     const intermediate = props?.intermediate;
     // 1. Defaults, resolved once.
     const resolved: ResolvedTenant = {
@@ -290,7 +290,10 @@ export class Tenant extends Construct implements ITenant {
    * and its Kubernetes auth role on the cluster's auth mount. Once per cluster.
    */
   public placeOn(cluster: ClusterChart): TenantIssuer {
-    return new TenantIssuer(cluster, this.roleName, { tenant: this });
+    // A free construct id, so a second placement of the same names fails with the library's own error.
+    let id = this.roleName;
+    for (let n = 2; cluster.node.tryFindChild(id) !== undefined; n++) id = `${this.roleName}-${n}`;
+    return new TenantIssuer(cluster, id, { tenant: this });
   }
 
   /** The exact SPIFFE IDs the tenant's certificates may carry. @internal */

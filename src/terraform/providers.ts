@@ -1,4 +1,6 @@
 /** cdktf and the provider classes the library uses (deep imports keep start-up fast). @internal */
+import { TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
 export { App as TerraformApp, Fn as TerraformFn, TerraformResource, TerraformStack, Token as TerraformToken } from 'cdktf';
 export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -17,3 +19,8 @@ export { PkiSecretBackendRootCert } from '@cdktf/provider-vault/lib/pki-secret-b
 export { PkiSecretBackendRootSignIntermediate } from '@cdktf/provider-vault/lib/pki-secret-backend-root-sign-intermediate';
 export { Policy as VaultPolicy } from '@cdktf/provider-vault/lib/policy';
 export { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+
+/** The Terraform stack `construct` lives in, or undefined when it is not in one (TerraformStack.of throws). */
+export function stackOf(construct: IConstruct): TerraformStack | undefined {
+  return construct.node.scopes.slice().reverse().find((s) => TerraformStack.isStack(s)) as TerraformStack | undefined;
+}

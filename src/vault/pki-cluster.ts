@@ -8,7 +8,7 @@ import { Provenance } from '../core/provenance';
 import { Urls } from '../core/urls';
 import { Rule, validate } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
-import { AuthBackend, KubernetesAuthBackendConfig, TerraformStack } from '../terraform';
+import { AuthBackend, KubernetesAuthBackendConfig, TerraformStack, stackOf } from '../terraform';
 import { IPkiHierarchy, PkiHierarchy } from './pki-hierarchy';
 import { PublishedCaCertificates } from './published-ca-certificates';
 import { TokenReviewer } from './token-reviewer';
@@ -149,7 +149,7 @@ export class PkiCluster extends Construct implements IPkiCluster {
 
   constructor(scope: Construct, id: string, props: PkiClusterProps = {}) {
     super(scope, id);
-    const stack = TerraformStack.of(this);
+    const stack = stackOf(this);
     if (!(stack instanceof VaultPkiStack)) {
       throw new PkiValidationError('PkiCluster', this.node.path, [
         "must be created in a VaultPkiStack (its auth method is Vault's): pass the stack, or a construct inside it, as the scope"]);

@@ -4,7 +4,7 @@ import { PkiValidationError } from '../core/errors';
 import { Provenance } from '../core/provenance';
 import { validate } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
-import { TerraformStack } from '../terraform';
+import { stackOf } from '../terraform';
 import { HIERARCHY_RULES, ResolvedHierarchy, resolveIntermediate, resolveRoot } from './hierarchy-rules';
 import { IIntermediateCa, IntermediateCa, IntermediateCaOptions } from './intermediate-ca';
 import { RootCa, RootCaOptions } from './root-ca';
@@ -127,7 +127,7 @@ export class PkiHierarchy extends Construct implements IPkiHierarchy {
 
   constructor(scope: Construct, id: string, props: PkiHierarchyProps) {
     super(scope, id);
-    const stack = TerraformStack.of(this);
+    const stack = stackOf(this);
     if (!(stack instanceof VaultPkiStack)) {
       throw new PkiValidationError('PkiHierarchy', this.node.path, [
         'must be created in a VaultPkiStack (the Vault half lives in Terraform): pass the stack, or a construct inside it, as the scope']);
