@@ -69,13 +69,19 @@ function main(argv: string[]): number {
   return 0;
 }
 
-/** The reference scenario's PrometheusRule `spec.groups`, synthesized in memory. */
+/**
+ * Every rule group the reference scenario's cluster carries, synthesized in memory: the tenants' recording rules (one
+ * PrometheusRule per tenant, in its namespace) first, then the cluster's PkiAlerts, as Prometheus evaluates them all.
+ */
 function synthesizeRuleGroups(): RuleGroup[] {
   const { chart } = buildReferenceScenario(Testing.app(), TerraformTesting.app());
   const rules = Testing.synth(chart).filter((o) => o.apiVersion === 'monitoring.coreos.com/v1' && o.kind === 'PrometheusRule');
-  if (rules.length !== 1) throw new Error(`expected one PrometheusRule in the reference scenario, found ${rules.length}`);
-  const groups = rules[0].spec?.groups as RuleGroup[] | undefined;
-  if (!Array.isArray(groups) || groups.length === 0) throw new Error('the PrometheusRule has no spec.groups');
+  const alerts = rules.filter((r) => r.metadata.name === 'pki-pki-alerts');
+  if (alerts.length !== 1) throw new Error(`expected one PkiAlerts PrometheusRule in the reference scenario, found ${alerts.length}`);
+  const tenants = rules.filter((r) => r !== alerts[0]);
+  if (tenants.length !== 3) throw new Error(`expected a recording-rule PrometheusRule per tenant (3), found ${tenants.length}`);
+  const groups = [...tenants, ...alerts].flatMap((r) => r.spec?.groups as RuleGroup[]);
+  if (groups.some((g) => !g || !Array.isArray(g.rules))) throw new Error('a PrometheusRule has no spec.groups');
   return groups;
 }
 

@@ -1,58 +1,14 @@
 // A tenant team's program (another repository): it imports the platform's hierarchy and clusters by their plain
 // attributes and places its tenants on clusters. Terraform into cdktf.out/ (tenant shards, state in S3, apart from
 // the CAs' state), manifests into gitops/. Apply after the platform's stack.
-import * as fs from 'fs';
-import * as path from 'path';
 import { App } from 'cdk8s';
 import { App as TerraformApp } from 'cdktf';
-import {
-  ClusterChart, GitOpsOutput, IntermediateCa, PkiCluster, ShortLivedCertificate, StateBackend, Tenant, TenantStacks, TokenReviewer, VaultServerCa,
-} from '../../../src';
-
-/** Each team: its namespace, the clusters it runs on, and its services (one 24h certificate each). */
-const TEAMS = [
-  { namespace: 'payments', clusters: ['prod-eu', 'prod-us'], services: ['api', 'ledger'] },
-  { namespace: 'checkout', clusters: ['prod-eu', 'prod-us', 'staging'], services: ['web'] },
-  { namespace: 'search', clusters: ['staging'], services: ['indexer', 'query'] },
-];
+import { GitOpsOutput } from '../../../src';
+import { buildTenants } from './program';
 
 const tf = new TerraformApp();
 const k8s = new App();
-
-// What the platform team publishes about its PKI: plain values, no Terraform references.
-const services = IntermediateCa.fromAttributes(tf, 'services', { hierarchyName: 'pki', name: 'services', domains: ['services.internal'] });
-const reviewer = TokenReviewer.clientToken('https://kubernetes.default.svc.cluster.local');
-const charts = new Map(['prod-eu', 'prod-us', 'staging'].map((name) => {
-  const cluster = PkiCluster.fromAttributes(tf, `cluster-${name}`, { name, tokenReviewer: reviewer });
-  return [name, new ClusterChart(k8s, name, { cluster, ruleLabels: { release: 'kube-prometheus-stack' } })];
-}));
-
-const shards = new TenantStacks(tf, 'tenants', {
-  shards: 2,
-  address: 'https://vault.acme.internal:8200',
-  serverCa: VaultServerCa.fromPem(fs.readFileSync(path.join(__dirname, '..', 'vault-ca.pem'), 'utf8')),
-  backend: StateBackend.s3({ bucket: 'acme-terraform-state', region: 'eu-central-1', dynamodbTable: 'terraform-locks', keyPrefix: 'vault-pki' }),
-});
-
-for (const team of TEAMS) {
-  const tenant = new Tenant(shards.stackFor(team.namespace), team.namespace, {
-    intermediate: services,
-    namespace: team.namespace,
-    domains: [`${team.namespace}.services.internal`],
-  });
-  for (const clusterName of team.clusters) {
-    const chart = charts.get(clusterName)!;
-    const issuer = tenant.placeOn(chart);
-    for (const service of team.services) {
-      new ShortLivedCertificate(chart, `${team.namespace}-${service}`, {
-        issuer,
-        certificateName: service,
-        dnsNames: [`${service}.${team.namespace}.services.internal`],
-      });
-    }
-  }
-}
-
+buildTenants(k8s, tf);
 GitOpsOutput.write(k8s, {
   outdir: 'gitops',
   argoCd: { repoUrl: 'https://git.acme.internal/platform/pki-gitops.git', path: 'tenants' },
