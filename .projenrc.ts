@@ -102,6 +102,12 @@ project.addTask('import:crds', {
   })),
 });
 project.eslint?.addIgnorePattern('src/imports/');
+// cdktf is archived upstream (cdktn is its successor): only src/terraform/ may import it, so a switch stays a rename.
+const cdktfOnlyInTerraform = {
+  patterns: [{ group: ['cdktf', 'cdktf/*', '@cdktf/*'], message: 'import cdktf and the providers through src/terraform only' }],
+};
+project.eslint?.addOverride({ files: ['src/**/*.ts'], rules: { 'no-restricted-imports': ['error', cdktfOnlyInTerraform] } });
+project.eslint?.addOverride({ files: ['src/terraform/**/*.ts'], rules: { 'no-restricted-imports': 'off' } });
 // After the eslint component (which adds it unpinned): >= 3.10 pulls unrs-resolver (see jestVersion).
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
 project.npmignore?.exclude('/examples/', '/examples.out/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', '/cdk8s.yaml', '/cdktf.json',

@@ -2,7 +2,8 @@ import { Duration, Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
 import * as fc from 'fast-check';
 import {
-  ClusterChart, ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TrustBundle, VaultPkiStack, VaultServerCa,
+  ClusterChart, ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TrustBundle, VaultPkiStack,
+  VaultServerCa,
 } from '../src';
 import { celAccepts, EXAMPLE_CA_PEM, resolveRef } from './util';
 import { PkiValidationError } from '../src/core/errors';
@@ -100,7 +101,8 @@ function build(spec: ScenarioSpec) {
       serverAuth: t.serverAuth,
       clientAuth: true,
     });
-    charts.filter((_, k) => (t.placement & (1 << k)) !== 0).forEach((chart) => {
+    // placement 1: the first cluster, 2: the second, 3: both.
+    charts.filter((_, k) => (k === 0 ? t.placement !== 2 : t.placement !== 1)).forEach((chart) => {
       const issuer = tenant.placeOn(chart);
       for (const c of t.certs) {
         new ShortLivedCertificate(chart, `cert-${i}-${c.name}`, {

@@ -54,7 +54,8 @@ export class ClusterChart extends Chart {
     const chart = construct.node.scopes.slice().reverse().find((s): s is ClusterChart => s instanceof ClusterChart);
     if (!chart) {
       throw new PkiValidationError(construct.constructor.name, construct.node.path, [
-        'must be created in a ClusterChart (the Kubernetes half of one cluster): pass the ClusterChart, or a construct inside it, as the scope']);
+        'must be created in a ClusterChart (the Kubernetes half of one cluster): pass the ClusterChart, or a construct inside it, as the scope',
+      ]);
     }
     return chart;
   }

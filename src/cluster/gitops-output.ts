@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ClusterChart } from './cluster-chart';
 import { Durations } from '../core/durations';
 import { PkiValidationError } from '../core/errors';
 import { PkiNames } from '../core/names';
 import { ShortLivedCertificate } from '../delivery/short-lived-certificate';
 import { TenantIssuer } from '../tenants/tenant-issuer';
-import { ClusterChart } from './cluster-chart';
 
 /** Where Argo CD finds the GitOps tree, for the ApplicationSet that deploys each cluster's folder. */
 export interface ArgoCdOptions {
@@ -204,13 +204,13 @@ export class GitOpsOutput {
     ];
   }
 
-  private constructor() {}
-
   /** Runs every construct's validations, as `App.synth()` does. */
   private static validate(app: App): void {
     const errors = app.node.findAll().flatMap((c: IConstruct) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
     if (errors.length > 0) throw new Error(`Validation failed:\n${errors.join('\n')}`);
   }
+
+  private constructor() {}
 }
 
 function kustomization(resources: string[]): string {

@@ -11,6 +11,9 @@ export class PkiNames {
   /** The recording rule each tenant emits: its identity and maximum certificate lifetime (what the alerts join on). */
   public static readonly TENANT_RECORD = 'vault_pki:tenant_max_duration_seconds';
 
+  /** The folder name of a cluster's cluster-scoped objects. */
+  public static readonly CLUSTER_SCOPED_FOLDER = '_cluster';
+
   /** Label naming the tenant Issuer an object belongs to. */
   public static readonly ISSUER_LABEL = 'vault-pki.cdk8s.io/issuer';
 
@@ -93,8 +96,6 @@ export class PkiNames {
     return `${PkiNames.clusterFolder(cluster)}/${namespace ?? PkiNames.CLUSTER_SCOPED_FOLDER}`;
   }
 
-  /** The folder name of a cluster's cluster-scoped objects. */
-  public static readonly CLUSTER_SCOPED_FOLDER = '_cluster';
 
   /** The Issuer's `auth.kubernetes.mountPath` for a Kubernetes auth mount: `/v1/auth/<path>`. */
   public static kubernetesAuthMountPath(authPath: string): string {

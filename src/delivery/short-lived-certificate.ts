@@ -1,13 +1,12 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
+import { WorkloadMountOptions } from './workload-mount-options';
+import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { PkiValidationError, Problems } from '../core/errors';
-import {
-  Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding,
-  CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
-} from '../imports/certificate-cert-manager.io';
 import { IpRanges } from '../core/ip-ranges';
 import { KeyAlgorithmFamily } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
@@ -15,10 +14,11 @@ import { KubernetesNames } from '../core/kubernetes-names';
 import { Labels } from '../core/labels';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
-import { ClusterChart } from '../cluster/cluster-chart';
+import {
+  Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding,
+  CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
+} from '../imports/certificate-cert-manager.io';
 import { ITenantIssuer } from '../tenants/tenant-issuer';
-import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
-import { WorkloadMountOptions } from './workload-mount-options';
 
 /** Props of {@link ShortLivedCertificate}. */
 export interface ShortLivedCertificateProps {
@@ -137,7 +137,8 @@ export class ShortLivedCertificate extends Construct {
     if (chart.cluster.name !== issuer.cluster.name) {
       throw new PkiValidationError('ShortLivedCertificate', this.node.path, [
         `'issuer' (${issuer.namespace}/${issuer.issuerName}) lives in cluster '${issuer.cluster.name}', but this certificate is in cluster ` +
-        `'${chart.cluster.name}': an Issuer serves only its own cluster; place the tenant on '${chart.cluster.name}' and use that TenantIssuer`]);
+        `'${chart.cluster.name}': an Issuer serves only its own cluster; place the tenant on '${chart.cluster.name}' and use that TenantIssuer`,
+      ]);
     }
     this.namespace = issuer.namespace;
     this.certificateName = props.certificateName ?? id;

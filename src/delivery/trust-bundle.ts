@@ -1,19 +1,19 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { mountReadOnly, volumeName } from './workload-mount';
+import { WorkloadMountOptions } from './workload-mount-options';
+import { ClusterChart } from '../cluster/cluster-chart';
 import { withoutNamespace } from '../core/cluster-scoped';
 import { Dns } from '../core/dns';
 import { Problems } from '../core/errors';
-import { Bundle, BundleSpecSources } from '../imports/trust-manager-trust.cert-manager.io';
 import { KubernetesNames } from '../core/kubernetes-names';
 import { Labels } from '../core/labels';
 import { PkiNames } from '../core/names';
 import { Pem } from '../core/pem';
-import { ClusterChart } from '../cluster/cluster-chart';
 import { Provenance } from '../core/provenance';
+import { Bundle, BundleSpecSources } from '../imports/trust-manager-trust.cert-manager.io';
 import { PkiCluster } from '../vault/pki-cluster';
 import { IPkiHierarchy } from '../vault/pki-hierarchy';
-import { mountReadOnly, volumeName } from './workload-mount';
-import { WorkloadMountOptions } from './workload-mount-options';
 
 /** Props of {@link TrustBundle}. */
 export interface TrustBundleProps {
@@ -112,7 +112,8 @@ export class TrustBundle extends Construct {
       // cluster and the hierarchy, else by the program that does (the platform's).
       if (chart.cluster instanceof PkiCluster && chart.cluster._canPublish(hierarchy)) chart.cluster.publishCaCertificates(hierarchy);
       const configMap = PkiNames.caConfigMapName(hierarchy.name);
-      const keys = [PkiNames.ROOT_CA_KEY, ...(props.includeIntermediates ? hierarchy.intermediates.map((i) => PkiNames.intermediateCaKey(i.name)) : [])];
+      const intermediates = props.includeIntermediates ? hierarchy.intermediates.map((i) => PkiNames.intermediateCaKey(i.name)) : [];
+      const keys = [PkiNames.ROOT_CA_KEY, ...intermediates];
       for (const key of keys) sources.push({ configMap: { name: configMap, key } });
     }
     for (const pem of props.additionalCaCertificates ?? []) sources.push({ inLine: pem });

@@ -2,8 +2,8 @@ import { createHash } from 'crypto';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
 import { WorkloadMountOptions } from './workload-mount-options';
+import { Problems } from '../core/errors';
 
 /** @internal */
 export interface VolumeMountRequest {

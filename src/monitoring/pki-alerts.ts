@@ -1,15 +1,15 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { Problems } from '../core/errors';
-import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
 import { KubernetesNames } from '../core/kubernetes-names';
-import { PkiNames } from '../core/names';
-import { ClusterChart } from '../cluster/cluster-chart';
 import { PkiLimits } from '../core/limits';
+import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { Urls } from '../core/urls';
+import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
 import { PkiCluster } from '../vault/pki-cluster';
 import { IPkiHierarchy } from '../vault/pki-hierarchy';
 

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { grantToCertManager } from './cert-manager-grant';
 import { withoutNamespace } from '../core/cluster-scoped';
 import { Durations } from '../core/durations';
-import { CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm } from '../imports/approver-policy-policy.cert-manager.io';
 import { KeyAlgorithm, KeyAlgorithmFamily } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
 import { PkiNames } from '../core/names';
+import { CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm } from '../imports/approver-policy-policy.cert-manager.io';
 
 /** @internal */
 export interface TenantCertificateRequestPolicyProps {

@@ -1,11 +1,12 @@
 import { Duration } from 'cdk8s';
 import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
+import { grantToCertManager } from './cert-manager-grant';
+import { Tenant } from './tenant';
+import { TenantCertificateRequestPolicy } from './tenant-certificate-request-policy';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { ClusterScopedRoleBinding } from '../core/cluster-scoped';
 import { Durations } from '../core/durations';
-import { Issuer } from '../imports/issuer-cert-manager.io';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
 import { IpRanges } from '../core/ip-ranges';
 import { KeyAlgorithm } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
@@ -14,12 +15,11 @@ import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { validate } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
+import { Issuer } from '../imports/issuer-cert-manager.io';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
 import { KubernetesAuthBackendRole } from '../terraform';
 import { IIntermediateCa } from '../vault/intermediate-ca';
 import { IPkiCluster, PkiCluster } from '../vault/pki-cluster';
-import { grantToCertManager } from './cert-manager-grant';
-import { Tenant } from './tenant';
-import { TenantCertificateRequestPolicy } from './tenant-certificate-request-policy';
 
 /** Props of {@link TenantIssuer}. */
 export interface TenantIssuerProps {

@@ -1,5 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { tenantPolicyDocument } from './policy-document';
+import { TenantIssuer } from './tenant-issuer';
+import { ResolvedTenant, TENANT_RULES } from './tenant-rules';
+import type { ClusterChart } from '../cluster/cluster-chart';
 import { DomainIndex } from '../core/dns';
 import { Durations } from '../core/durations';
 import { KeyAlgorithm } from '../core/key-algorithm';
@@ -12,10 +16,6 @@ import { VaultNames } from '../core/vault-names';
 import { PkiSecretBackendRole, VaultPolicy, stackOf } from '../terraform';
 import { IIntermediateCa, IntermediateCa } from '../vault/intermediate-ca';
 import { VaultPkiStack } from '../vault/vault-pki-stack';
-import type { ClusterChart } from '../cluster/cluster-chart';
-import { tenantPolicyDocument } from './policy-document';
-import { TenantIssuer } from './tenant-issuer';
-import { ResolvedTenant, TENANT_RULES } from './tenant-rules';
 
 /** Props of {@link Tenant}. */
 export interface TenantProps {

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
+import type { IntermediateCaOptions } from './intermediate-ca';
+import type { RootCaOptions } from './root-ca';
 import { Dns, DomainIndex } from '../core/dns';
 import { Durations } from '../core/durations';
 import { KeyAlgorithm } from '../core/key-algorithm';
 import { MIN_KEY_BITS } from '../core/key-minimums';
 import { PkiLimits } from '../core/limits';
 import { Rule } from '../core/validation';
-import type { IntermediateCaOptions } from './intermediate-ca';
-import type { RootCaOptions } from './root-ca';
 
 /** A root CA's settings, defaults resolved. @internal */
 export interface ResolvedRoot {

@@ -152,7 +152,8 @@ export class PkiCluster extends Construct implements IPkiCluster {
     const stack = stackOf(this);
     if (!(stack instanceof VaultPkiStack)) {
       throw new PkiValidationError('PkiCluster', this.node.path, [
-        "must be created in a VaultPkiStack (its auth method is Vault's): pass the stack, or a construct inside it, as the scope"]);
+        "must be created in a VaultPkiStack (its auth method is Vault's): pass the stack, or a construct inside it, as the scope",
+      ]);
     }
     const name = props.name ?? id;
     const resolved: ResolvedCluster = {
@@ -215,7 +216,8 @@ export class PkiCluster extends Construct implements IPkiCluster {
       if (TerraformStack.of(hierarchy) !== this.vault) {
         throw new PkiValidationError('PkiCluster', this.node.path, [
           `cannot publish hierarchy '${hierarchy.name}' from another Terraform stack; create the cluster in the hierarchy's stack, ` +
-          "whose Vault resources hold the CA certificates"]);
+          'whose Vault resources hold the CA certificates',
+        ]);
       }
       published = new PublishedCaCertificates(this, `ca-certificates-${hierarchy.name}`, { cluster: this, hierarchy });
       this.published.set(hierarchy.name, published);

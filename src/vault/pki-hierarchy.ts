@@ -130,7 +130,8 @@ export class PkiHierarchy extends Construct implements IPkiHierarchy {
     const stack = stackOf(this);
     if (!(stack instanceof VaultPkiStack)) {
       throw new PkiValidationError('PkiHierarchy', this.node.path, [
-        'must be created in a VaultPkiStack (the Vault half lives in Terraform): pass the stack, or a construct inside it, as the scope']);
+        'must be created in a VaultPkiStack (the Vault half lives in Terraform): pass the stack, or a construct inside it, as the scope',
+      ]);
     }
     const resolved = resolveHierarchy(props ?? ({} as PkiHierarchyProps));
     validate(this, 'PkiHierarchy', resolved, [

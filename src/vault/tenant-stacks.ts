@@ -1,6 +1,7 @@
+import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { PkiValidationError } from '../core/errors';
 import { VaultPkiStack, VaultPkiStackProps } from './vault-pki-stack';
+import { PkiValidationError } from '../core/errors';
 
 /** Props of {@link TenantStacks}. */
 export interface TenantStacksProps extends VaultPkiStackProps {
@@ -14,7 +15,7 @@ export interface TenantStacksProps extends VaultPkiStackProps {
 /**
  * Tenant shards: `shards` Vault stacks (`<id>-00`, `<id>-01`, ...) that hold the tenants' roles, policies and auth
  * roles, apart from the hierarchy's stack, so adding a tenant never plans against the state that holds the CAs, and
- * each shard's plan stays small. A tenant's shard is fixed by its namespace (FNV-1a hash modulo `shards`), so adding
+ * each shard's plan stays small. A tenant's shard is fixed by its namespace (a SHA-256 of it, modulo `shards`), so adding
  * or removing tenants never moves the others.
  */
 export class TenantStacks {
@@ -32,8 +33,8 @@ export class TenantStacks {
 
   /** The stack of the tenant in `namespace`. */
   public stackFor(namespace: string): VaultPkiStack {
-    let hash = 0x811c9dc5;
-    for (const c of Buffer.from(namespace, 'utf8')) hash = Math.imul(hash ^ c, 0x01000193) >>> 0;
+    // A stable hash of the namespace (the first 8 hex digits of its SHA-256): the same shard on every machine and run.
+    const hash = parseInt(createHash('sha256').update(namespace, 'utf8').digest('hex').slice(0, 8), 16);
     return this.stacks[hash % this.stacks.length];
   }
 }

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
-import { KubernetesProvider, StateBackend, TerraformStack, VaultProvider } from '../terraform';
-import { Urls } from '../core/urls';
 import { VaultServerCa } from './vault-server-ca';
+import { Problems } from '../core/errors';
+import { Urls } from '../core/urls';
+import { KubernetesProvider, StateBackend, TerraformStack, VaultProvider } from '../terraform';
 
 /** Props of {@link VaultPkiStack}. */
 export interface VaultPkiStackProps {

@@ -3,8 +3,8 @@
 // gitops/ (one folder per cluster and namespace, an Argo CD ApplicationSet, inventory.json).
 import { App } from 'cdk8s';
 import { App as TerraformApp } from 'cdktf';
-import { GitOpsOutput } from '../../../src';
 import { buildPlatform } from './program';
+import { GitOpsOutput } from '../../../src';
 
 const tf = new TerraformApp();
 const k8s = new App();

@@ -3,8 +3,8 @@
 // the CAs' state), manifests into gitops/. Apply after the platform's stack.
 import { App } from 'cdk8s';
 import { App as TerraformApp } from 'cdktf';
-import { GitOpsOutput } from '../../../src';
 import { buildTenants } from './program';
+import { GitOpsOutput } from '../../../src';
 
 const tf = new TerraformApp();
 const k8s = new App();
