@@ -78,7 +78,7 @@ describe('PkiHierarchy', () => {
       expect(Number(signed.ttl)).toBeLessThan(Number(root.ttl));
       expect(signed.max_path_length).toBe(0);
       expect(signed.permitted_dns_domains).toEqual([{ services: 'services.internal', ingress: 'ingress.external', mtls: 'mtls.internal' }[name]]);
-      expect(signed.issuer_ref).toBe('${vault_pki_secret_backend_root_cert.pki_root_certificate.issuer_id}');
+      expect(signed.issuer_ref).toBe('${vault_pki_secret_backend_issuer.pki_root_issuer.issuer_id}');
       expect(signed.use_csr_values).toBe(false);
     });
 

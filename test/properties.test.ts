@@ -173,10 +173,15 @@ function assertInvariants({ clusters, manifests, terraform }: { clusters: { name
     for (const flag of ['allow_localhost', 'allow_glob_domains', 'allow_any_name', 'allow_bare_domains', 'generate_lease', 'require_cn']) expect(role[flag]).toBe(false);
     expect([role.no_store, role.enforce_hostnames]).toEqual([true, true]);
     expect(role.key_usage).toEqual(role.key_type === 'rsa' ? ['DigitalSignature', 'KeyEncipherment'] : ['DigitalSignature']);
-    // Pinned to the intermediate's named issuer on the same mount, created before the role.
-    const issuers = all(terraform, 'vault_pki_secret_backend_issuer').filter((x) => ref(x.backend) === role.backend);
-    expect(issuers.map((x) => x.issuer_name)).toEqual([role.issuer_ref]);
-    expect(role.depends_on).toHaveLength(1);
+    // Signs with the mount's default issuer, set (before the role) to an issuer of the same mount that may issue.
+    expect(role.issuer_ref).toBe('default');
+    const defaults = all(terraform, 'vault_pki_secret_backend_config_issuers').filter((x) => ref(x.backend) === ref(role.backend));
+    expect(defaults).toHaveLength(1);
+    expect(defaults[0].default_follows_latest_issuer).toBe(false);
+    const active = referenced(terraform, defaults[0].default);
+    expect(ref(active.backend)).toBe(ref(role.backend));
+    expect(active.usage.split(',')).toContain('issuing-certificates');
+    expect(role.depends_on).toEqual([expect.stringMatching(/^vault_pki_secret_backend_config_issuers\./)]);
     for (const d of role.allowed_domains) expect(permitted.get(ref(role.backend))!.some((p) => within(d, p))).toBe(true);
   }
   // H4 + H5

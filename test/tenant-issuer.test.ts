@@ -34,8 +34,8 @@ describe('Tenant (Vault half) placed on a cluster (TenantIssuer)', () => {
       // Plain values (an imported intermediate derives the same), ordered after the issuer exists in this stack.
       expect(role.backend).toBe('pki-int-services');
       expect(role.name).toBe('payments-vault-services');
-      expect(role.issuer_ref).toBe('services');
-      expect(role.depends_on).toEqual(['vault_pki_secret_backend_issuer.pki_int_services_issuer']);
+      expect(role.issuer_ref).toBe('default');
+      expect(role.depends_on).toEqual(['vault_pki_secret_backend_config_issuers.pki_int_services_default-issuer']);
       expect([role.ttl, role.max_ttl]).toEqual(['86400', '86400']);
       for (const flag of ['allow_localhost', 'allow_ip_sans', 'allow_wildcard_certificates', 'allow_glob_domains', 'allow_any_name',
         'allow_bare_domains', 'generate_lease', 'require_cn', 'code_signing_flag', 'email_protection_flag', 'basic_constraints_valid_for_non_ca',

@@ -23,7 +23,7 @@ describe('TrustBundle', () => {
     const [bundle] = objects(synthBoth(scope).manifests, 'Bundle');
     expect(bundle.apiVersion).toBe('trust.cert-manager.io/v1alpha1');
     expect(bundle.metadata.namespace).toBeUndefined();
-    expect(bundle.spec.sources).toEqual([{ configMap: { name: 'pki-ca-certificates', key: 'root.crt' } }]);
+    expect(bundle.spec.sources).toEqual([{ configMap: { name: 'pki-ca-certificates', key: 'roots.crt' } }]);
     expect(JSON.stringify(bundle.spec.sources)).not.toMatch(/useDefaultCAs/);
     expect(bundle.spec.target).toEqual({ configMap: { key: 'ca-bundle.crt' }, namespaceSelector: { matchLabels: { 'inject-ca': 'true' } } });
   });
@@ -34,7 +34,8 @@ describe('TrustBundle', () => {
     const [bundle] = objects(manifests, 'Bundle');
     const configMap = resource(terraform, 'kubernetes_config_map_v1');
     expect(configMap.metadata).toMatchObject({ name: bundle.spec.sources[0].configMap.name, namespace: pki.caPublicationNamespace });
-    expect(configMap.data[bundle.spec.sources[0].configMap.key]).toBe('${vault_pki_secret_backend_root_cert.pki_root_certificate.certificate}');
+    expect(configMap.data[bundle.spec.sources[0].configMap.key]).toBe('${join("\\n", [vault_pki_secret_backend_root_cert.pki_root_certificate.certificate])}');
+    expect(configMap.data['root.crt']).toBe('${vault_pki_secret_backend_root_cert.pki_root_certificate.certificate}');
     expect(configMap.data['intermediate-services.crt']).toBe('${vault_pki_secret_backend_root_sign_intermediate.pki_int_services_signed.certificate}');
     expect(configMap.data['ca-certificates.crt']).toMatch(/^\$\{join\("\\n", \[vault_pki_secret_backend_root_cert.pki_root_certificate.certificate, /);
     // Written into this cluster: its own provider alias, credentials from the environment (a kubeconfig context).
@@ -43,7 +44,7 @@ describe('TrustBundle', () => {
     expect(JSON.stringify(terraform)).not.toMatch(/PRIVATE KEY|private_key"/);
   });
 
-  test('rotation: old and new hierarchies overlap in one bundle; intermediates, extra PEMs and truststores on request', () => {
+  test('migration: two hierarchies in one bundle; intermediates, extra PEMs and truststores on request', () => {
     const scope = newScope();
     const old = newHierarchy(scope);
     const next = new PkiHierarchy(scope.vault, 'pki2027', {
@@ -65,12 +66,10 @@ describe('TrustBundle', () => {
     const { manifests, terraform } = synthBoth(scope);
     const [bundle] = objects(manifests, 'Bundle');
     expect(bundle.spec.sources).toEqual([
-      { configMap: { name: 'pki2027-ca-certificates', key: 'root.crt' } },
-      { configMap: { name: 'pki2027-ca-certificates', key: 'intermediate-services.crt' } },
-      { configMap: { name: 'pki-ca-certificates', key: 'root.crt' } },
-      { configMap: { name: 'pki-ca-certificates', key: 'intermediate-services.crt' } },
-      { configMap: { name: 'pki-ca-certificates', key: 'intermediate-ingress.crt' } },
-      { configMap: { name: 'pki-ca-certificates', key: 'intermediate-mtls.crt' } },
+      { configMap: { name: 'pki2027-ca-certificates', key: 'roots.crt' } },
+      { configMap: { name: 'pki2027-ca-certificates', key: 'intermediates.crt' } },
+      { configMap: { name: 'pki-ca-certificates', key: 'roots.crt' } },
+      { configMap: { name: 'pki-ca-certificates', key: 'intermediates.crt' } },
       { inLine: PEM },
       { useDefaultCAs: true },
     ]);
@@ -134,7 +133,7 @@ describe('TrustBundle', () => {
       });
       new TrustBundle(scope.chart, 'internal-ca', { hierarchy: imported, namespaceLabels: { x: 'y' } });
       const { manifests, terraform } = synthBoth(scope);
-      expect(objects(manifests, 'Bundle')[0].spec.sources).toEqual([{ configMap: { name: 'pki-ca-certificates', key: 'root.crt' } }]);
+      expect(objects(manifests, 'Bundle')[0].spec.sources).toEqual([{ configMap: { name: 'pki-ca-certificates', key: 'roots.crt' } }]);
       expect(terraform.resource?.kubernetes_config_map_v1).toBeUndefined(); // published by the program that holds the hierarchy
     });
   });

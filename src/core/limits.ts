@@ -42,6 +42,21 @@ export class PkiLimits {
   /** See `TIDY_INTERVAL`. */
   public static readonly TIDY_SAFETY_BUFFER = Duration.hours(72);
 
+  /**
+   * How long a CA generation is published as PREPARED before it may sign: trust-manager has written it into every
+   * selected namespace and workloads that read their trust bundle at start have had time to pick it up. 1 hour.
+   */
+  public static readonly TRUST_PROPAGATION = Duration.hours(1);
+  /**
+   * How long a generation drains after it stopped signing before it may be retired: the longest leaf lifetime (48h)
+   * plus a 24h margin, so no leaf it signed is still valid when its certificate leaves the trust bundles. 72 hours.
+   */
+  public static readonly DRAIN_PERIOD = Duration.hours(72);
+  /** Clock skew allowed for the timestamps of a rotation (`preparedSince`, `drainingSince` in the future). */
+  public static readonly ROTATION_CLOCK_SKEW = Duration.minutes(5);
+  /** Highest generation number of a CA (its names stay short: `<ca>-g<N>`). */
+  public static readonly GENERATION_MAX = 999;
+
   /** Longest name of a hierarchy (a prefix of every mount and policy name). */
   public static readonly HIERARCHY_NAME_MAX_LENGTH = 20;
   /** Longest name of an intermediate (part of its mount path). */

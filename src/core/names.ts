@@ -20,10 +20,19 @@ export class PkiNames {
   /** Label naming the PKI hierarchy an object belongs to. */
   public static readonly HIERARCHY_LABEL = 'vault-pki.cdk8s.io/hierarchy';
 
-  /** Key of the root CA's PEM certificate in the CA ConfigMap. */
-  public static readonly ROOT_CA_KEY = 'root.crt';
+  /**
+   * Key of the CA ConfigMap holding every live root CA generation (one PEM bundle): what TrustBundles carry. Its
+   * content changes through a rotation, the key does not, so a Bundle never names a key Terraform has not written yet.
+   */
+  public static readonly ROOTS_KEY = 'roots.crt';
 
-  /** Key holding every CA certificate of the hierarchy (one PEM bundle), for x509-certificate-exporter. */
+  /** Key of the CA ConfigMap holding every live intermediate CA generation of every intermediate (one PEM bundle). */
+  public static readonly INTERMEDIATES_KEY = 'intermediates.crt';
+
+  /** What tenant roles sign with (`issuer_ref`): the mount's default issuer, the ACTIVE generation's. */
+  public static readonly DEFAULT_ISSUER_REF = 'default';
+
+  /** Key holding every live CA certificate of the hierarchy (one PEM bundle), for x509-certificate-exporter. */
   public static readonly ALL_CAS_KEY = 'ca-certificates.crt';
 
   /** Default key of the trust bundle in the ConfigMaps trust-manager writes. */
@@ -71,14 +80,27 @@ export class PkiNames {
     return `kubernetes-${cluster}`;
   }
 
-  /** The named Vault issuer of an intermediate CA in its mount, which tenant roles pin: the intermediate's name. */
-  public static intermediateIssuerName(intermediate: string): string {
-    return intermediate;
+  /**
+   * The name of a CA generation's key and Vault issuer in its mount: `<ca>` for generation 1 (so a CA created before
+   * rotation existed keeps its key and issuer), `<ca>-g<N>` after. `<ca>` is `root` or the intermediate's name.
+   */
+  public static generationName(ca: string, generation: number): string {
+    return generation === 1 ? ca : `${ca}-g${generation}`;
   }
 
-  /** The key name of an intermediate CA's key in its mount: the intermediate's name. */
-  public static intermediateKeyName(intermediate: string): string {
-    return intermediate;
+  /** A per-generation kind of Terraform id or construct id: `<kind>` for generation 1 (ids of CAs made before rotation existed stay), `<kind>_g<N>` after. */
+  public static generationId(kind: string, generation: number): string {
+    return generation === 1 ? kind : `${kind}_g${generation}`;
+  }
+
+  /** The common name of a CA generation's certificate: the CA's for generation 1, `<common name> g<N>` after. */
+  public static generationCommonName(commonName: string, generation: number): string {
+    return generation === 1 ? commonName : `${commonName} g${generation}`;
+  }
+
+  /** The named Vault issuer of an intermediate CA generation in its mount. */
+  public static intermediateIssuerName(intermediate: string, generation = 1): string {
+    return PkiNames.generationName(intermediate, generation);
   }
 
   /** A tenant's PrometheusRule (its recording rule, in its namespace): `<issuer>-vault-pki`. */
@@ -145,9 +167,14 @@ export class PkiNames {
     return `${hierarchy}-ca-certificates`;
   }
 
-  /** Key of an intermediate CA's PEM certificate in the CA ConfigMap: `intermediate-<name>.crt`. */
-  public static intermediateCaKey(intermediate: string): string {
-    return `intermediate-${intermediate}.crt`;
+  /** Key of an intermediate CA generation's PEM certificate in the CA ConfigMap: `intermediate-<name>[-g<N>].crt`. */
+  public static intermediateCaKey(intermediate: string, generation = 1): string {
+    return `intermediate-${PkiNames.generationName(intermediate, generation)}.crt`;
+  }
+
+  /** Key of a root CA generation's PEM certificate in the CA ConfigMap: `root.crt`, then `root-g<N>.crt`. */
+  public static rootCaKey(generation = 1): string {
+    return `${PkiNames.generationName('root', generation)}.crt`;
   }
 
   /** The PrometheusRule of a hierarchy's alerts: `<hierarchy>-pki-alerts`. */

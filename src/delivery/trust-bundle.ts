@@ -21,8 +21,8 @@ export interface TrustBundleProps {
   readonly hierarchy: IPkiHierarchy;
 
   /**
-   * Further hierarchies whose CA certificates the bundle also carries. During a root CA rotation,
-   * pass the old hierarchy here while leaves of both are alive, and drop it afterwards.
+   * Further hierarchies whose CA certificates the bundle also carries, e.g. while tenants move from one hierarchy to
+   * another (a root rollover within a hierarchy needs nothing here: the bundle carries every live root generation).
    * @default - none
    */
   readonly additionalHierarchies?: IPkiHierarchy[];
@@ -88,9 +88,9 @@ class ClusterBundle extends Bundle {
  * asked, into a ConfigMap in every namespace carrying `namespaceLabels`.
  *
  * The certificates are wired, not copied: Terraform publishes them from the Vault resources into a
- * ConfigMap in trust-manager's namespace (`PkiHierarchy.publishCaCertificates()`), and the Bundle's
- * sources name exactly that ConfigMap and its keys. Several hierarchies can be carried at once, so
- * old and new CAs overlap during a rotation.
+ * ConfigMap in trust-manager's namespace (`PkiCluster.publishCaCertificates()`), and the Bundle's
+ * sources name exactly that ConfigMap's `roots.crt` key (every live root generation, so old and new roots
+ * overlap through a rollover) and, when asked, `intermediates.crt`. Several hierarchies can be carried at once.
  */
 export class TrustBundle extends Construct {
   /** Name of the Bundle and of the target ConfigMaps. */
@@ -111,9 +111,10 @@ export class TrustBundle extends Construct {
       // The source ConfigMap is written by Terraform into this cluster: by this program when it holds both the
       // cluster and the hierarchy, else by the program that does (the platform's).
       if (chart.cluster instanceof PkiCluster && chart.cluster._canPublish(hierarchy)) chart.cluster.publishCaCertificates(hierarchy);
+      // Keys that hold every live generation: the Bundle stays the same through a rotation, Terraform changes what
+      // they hold, and trust-manager follows (no Bundle ever names a key Terraform has not written yet, or no longer).
       const configMap = PkiNames.caConfigMapName(hierarchy.name);
-      const intermediates = props.includeIntermediates ? hierarchy.intermediates.map((i) => PkiNames.intermediateCaKey(i.name)) : [];
-      const keys = [PkiNames.ROOT_CA_KEY, ...intermediates];
+      const keys = [PkiNames.ROOTS_KEY, ...(props.includeIntermediates ? [PkiNames.INTERMEDIATES_KEY] : [])];
       for (const key of keys) sources.push({ configMap: { name: configMap, key } });
     }
     for (const pem of props.additionalCaCertificates ?? []) sources.push({ inLine: pem });

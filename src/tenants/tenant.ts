@@ -318,8 +318,9 @@ export class Tenant extends Construct implements ITenant {
     const role = new PkiSecretBackendRole(this, 'role', {
       backend: intermediate.mountPath,
       name: this.roleName,
-      // Pinned to the intermediate's named issuer: a new default issuer on the mount changes nothing here.
-      issuerRef: intermediate.issuerName,
+      // The mount's default issuer, which the hierarchy sets to the ACTIVE generation (Vault resolves `default` at every
+      // signature): a rotation switches every role at once, whichever program or stack holds it.
+      issuerRef: PkiNames.DEFAULT_ISSUER_REF,
       ttl: String(defaultTtl),
       maxTtl: Durations.vaultTtl(this.maxDuration),
       // A Go duration (the provider's ValidateDuration needs a unit), in the form it reads back.
@@ -353,7 +354,7 @@ export class Tenant extends Construct implements ITenant {
       // Short-lived leaves are not stored or leased: nothing to revoke, nothing to grow.
       noStore: true,
       generateLease: false,
-      dependsOn: local ? [(intermediate as IntermediateCa)._issuer] : undefined,
+      dependsOn: local ? [(intermediate as IntermediateCa)._defaultIssuer] : undefined,
     });
     role.overrideLogicalId(this._terraformId('role'));
 

@@ -1,5 +1,12 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { CaGenerationOptions } from './ca-generation';
+import { activeGeneration, generationOptions, isLive } from './generation-rules';
+import { intermediateRules, resolveIntermediate } from './hierarchy-rules';
+import { PkiGenerationIssuers, PkiMount, PROTECTED } from './pki-mount';
+import { CaGenerationResources, RootCa } from './root-ca';
+import { VaultPkiStack } from './vault-pki-stack';
+import { rotationNow } from '../core/clock';
 import { Durations } from '../core/durations';
 import { PkiValidationError } from '../core/errors';
 import { KeyAlgorithm } from '../core/key-algorithm';
@@ -8,13 +15,9 @@ import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { validate } from '../core/validation';
 import {
-  PkiSecretBackendIntermediateCertRequest, PkiSecretBackendIntermediateSetSigned, PkiSecretBackendIssuer,
-  PkiSecretBackendRootSignIntermediate, TerraformFn, TerraformResource, TerraformToken,
+  PkiSecretBackendConfigIssuers, PkiSecretBackendIntermediateCertRequest, PkiSecretBackendIntermediateSetSigned,
+  PkiSecretBackendRootSignIntermediate, TerraformFn, TerraformToken,
 } from '../terraform';
-import { intermediateRules, resolveIntermediate } from './hierarchy-rules';
-import { PkiMount } from './pki-mount';
-import { RootCa } from './root-ca';
-import { VaultPkiStack } from './vault-pki-stack';
 
 /** Options of one intermediate CA of a {@link PkiHierarchy}. */
 export interface IntermediateCaOptions {
@@ -40,10 +43,19 @@ export interface IntermediateCaOptions {
   readonly keyAlgorithm?: KeyAlgorithm;
 
   /**
-   * Common name of the intermediate CA certificate.
+   * Common name of the intermediate CA certificate (of generation 1; later generations append ` g<N>`).
    * @default - `<name> intermediate CA`
    */
   readonly commonName?: string;
+
+  /**
+   * The intermediate's generations, for a rotation in its one mount: each its own key, root signature, named Vault
+   * issuer and certificate (common name `<commonName> g<N>` after the first), all with this intermediate's domains,
+   * lifetime and key algorithm. Keep every generation listed; a rotation moves a new one through PREPARED and ACTIVE,
+   * and the old one through DRAINING to RETIRED (see the README, "CA lifecycle").
+   * @default - one ACTIVE generation 1, signed by root generation 1
+   */
+  readonly generations?: CaGenerationOptions[];
 }
 
 /**
@@ -65,14 +77,21 @@ export interface IIntermediateCa extends IConstruct {
   readonly domains: string[];
   /** Its Vault PKI mount path, e.g. `pki-int-services`. */
   readonly mountPath: string;
-  /** The named Vault issuer tenant roles pin (`issuer_ref`), e.g. `services`. */
+  /**
+   * The named Vault issuer that signs today: the ACTIVE generation's (`services`, then `services-g2`, ...). Tenant
+   * roles sign with the mount's default issuer, which the hierarchy sets to it.
+   */
   readonly issuerName: string;
   /** Lifetime of its certificate. */
   readonly ttl: Duration;
   /** Key algorithm of its certificate. */
   readonly keyAlgorithm: KeyAlgorithm;
-  /** Common name of its certificate. */
+  /** Common name of its certificate (generation 1's; later generations append ` g<N>`). */
   readonly commonName: string;
+  /** Its generations, defaults filled in. */
+  readonly generations: CaGenerationOptions[];
+  /** Its ACTIVE generation. */
+  readonly activeGeneration: number;
 }
 
 
@@ -86,6 +105,8 @@ class ImportedIntermediateCa extends Construct implements IIntermediateCa {
   public readonly ttl: Duration;
   public readonly keyAlgorithm: KeyAlgorithm;
   public readonly commonName: string;
+  public readonly generations: CaGenerationOptions[];
+  public readonly activeGeneration: number;
 
   constructor(scope: Construct, id: string, attrs: IntermediateCaAttributes) {
     super(scope, id);
@@ -94,7 +115,7 @@ class ImportedIntermediateCa extends Construct implements IIntermediateCa {
       (a) => (typeof a.hierarchyName !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(a.hierarchyName)
         || a.hierarchyName.length > PkiLimits.HIERARCHY_NAME_MAX_LENGTH)
         && `'hierarchyName' (${a.hierarchyName}) must be the hierarchy's name (an RFC 1123 label of at most ${PkiLimits.HIERARCHY_NAME_MAX_LENGTH} characters)`,
-      ...intermediateRules(''),
+      ...intermediateRules('', rotationNow(this)),
     ]);
     this.name = resolved.name;
     this.hierarchyName = attrs.hierarchyName;
@@ -103,7 +124,9 @@ class ImportedIntermediateCa extends Construct implements IIntermediateCa {
     this.keyAlgorithm = resolved.keyAlgorithm;
     this.commonName = resolved.commonName;
     this.mountPath = PkiNames.intermediateMountPath(this.hierarchyName, this.name);
-    this.issuerName = PkiNames.intermediateIssuerName(this.name);
+    this.generations = Object.freeze(generationOptions(resolved.generations)) as CaGenerationOptions[];
+    this.activeGeneration = activeGeneration(resolved.generations).generation;
+    this.issuerName = PkiNames.intermediateIssuerName(this.name, this.activeGeneration);
     Provenance.register(this, 'IntermediateCa');
   }
 }
@@ -119,9 +142,11 @@ export interface IntermediateCaProps extends IntermediateCaOptions {
 }
 
 /**
- * An intermediate CA (H2): its own Vault PKI mount, the key generated inside Vault (`internal`),
- * signed by the root with `max_path_length = 0` and `permitted_dns_domains` = its domains,
- * issuing/CRL URLs, auto-tidy, and a named Vault issuer that tenant roles pin.
+ * An intermediate CA (H2): its own Vault PKI mount; per live generation a key generated inside Vault (`internal`),
+ * signed by a root generation with `max_path_length = 0` and `permitted_dns_domains` = its domains, imported as a
+ * named issuer with its own AIA and CRL URLs; the mount's default issuer (what tenant roles sign with) set to the
+ * ACTIVE generation; issuing/CRL URLs and auto-tidy. Terraform refuses to destroy or replace a live generation
+ * (`prevent_destroy`): one goes only when it is RETIRED.
  * Created by {@link PkiHierarchy}; reach it with `hierarchy.intermediate(name)`, or from another program with
  * `IntermediateCa.fromAttributes()`.
  */
@@ -142,13 +167,15 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
   public readonly ttl: Duration;
   public readonly keyAlgorithm: KeyAlgorithm;
   public readonly commonName: string;
+  public readonly generations: CaGenerationOptions[];
+  public readonly activeGeneration: number;
   /** The Terraform stack holding its Vault resources. */
   public readonly vault: VaultPkiStack;
 
-  /** @internal */
-  public readonly _signed: PkiSecretBackendRootSignIntermediate;
-  /** The resource that makes the named issuer exist (roles in the same stack depend on it). @internal */
-  public readonly _issuer: TerraformResource;
+  /** The live generations with their Vault resources, by number. @internal */
+  public readonly _generations: ReadonlyMap<number, CaGenerationResources>;
+  /** The mount's default issuer: roles in the same stack depend on it. @internal */
+  public readonly _defaultIssuer: PkiSecretBackendConfigIssuers;
 
   constructor(scope: Construct, id: string, props: IntermediateCaProps) {
     super(scope, id);
@@ -165,7 +192,9 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
     this.commonName = resolved.commonName;
     this.vault = props.vault;
     this.mountPath = PkiNames.intermediateMountPath(props.hierarchyName, props.name);
-    this.issuerName = PkiNames.intermediateIssuerName(props.name);
+    this.generations = Object.freeze(generationOptions(resolved.generations)) as CaGenerationOptions[];
+    this.activeGeneration = activeGeneration(resolved.generations).generation;
+    this.issuerName = PkiNames.intermediateIssuerName(props.name, this.activeGeneration);
 
     const tfId = PkiNames.terraformId(props.hierarchyName, 'int', props.name);
     const pkiMount = new PkiMount(props.vault, tfId, {
@@ -177,48 +206,68 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
       terraformId: tfId,
     });
     const mount = pkiMount.mount;
+    const live = resolved.generations.filter(isLive);
 
-    // H2/H12: the intermediate's key is generated inside Vault; only the CSR leaves it.
-    const csr = pkiMount.named(new PkiSecretBackendIntermediateCertRequest(pkiMount, 'csr', {
-      backend: mount.path,
-      type: 'internal',
-      commonName: this.commonName,
-      keyType: this.keyAlgorithm.vaultKeyType,
-      keyBits: this.keyAlgorithm.vaultKeyBits,
-      keyName: PkiNames.intermediateKeyName(props.name),
-      excludeCnFromSans: true,
-      format: 'pem',
-    }), 'csr');
+    // Per generation: a CSR for a fresh key, the root generation's signature, and the import. Every one of these is
+    // create-once in provider 5.6 (ForceNew attributes, no-op Update and Delete), so a generation is never edited:
+    // a new one is added. prevent_destroy turns an accidental replacement into a failed plan.
+    const imported = new Map(live.map((g) => {
+      const idOf = (kind: string) => PkiNames.generationId(kind, g.generation);
+      const commonName = PkiNames.generationCommonName(this.commonName, g.generation);
+      // H2/H12: the intermediate's key is generated inside Vault; only the CSR leaves it.
+      const csr = pkiMount.named(new PkiSecretBackendIntermediateCertRequest(pkiMount, idOf('csr'), {
+        backend: mount.path,
+        type: 'internal',
+        commonName,
+        keyType: this.keyAlgorithm.vaultKeyType,
+        keyBits: this.keyAlgorithm.vaultKeyBits,
+        // A name never used before in the mount: Vault refuses a key name in use (and a reused one would fail the apply).
+        keyName: PkiNames.generationName(props.name, g.generation),
+        excludeCnFromSans: true,
+        format: 'pem',
+        lifecycle: PROTECTED,
+      }), idOf('csr'));
 
-    this._signed = pkiMount.named(new PkiSecretBackendRootSignIntermediate(pkiMount, 'signed', {
-      backend: props.root._mount.path,
-      issuerRef: props.root._certificate.issuerId,
-      csr: csr.csr,
-      commonName: this.commonName,
-      ttl: Durations.vaultTtl(this.ttl),
-      // H2: the intermediate may sign leaves only, and only inside its domains.
-      maxPathLength: 0,
-      permittedDnsDomains: this.domains,
-      excludeCnFromSans: true,
-      useCsrValues: false,
-      format: 'pem',
-    }), 'signed');
+      const signed = pkiMount.named(new PkiSecretBackendRootSignIntermediate(pkiMount, idOf('signed'), {
+        backend: props.root._mount.path,
+        // The root generation's issuer by ID: signing with it needs its issuing-certificates usage (PREPARED or ACTIVE).
+        issuerRef: props.root._generation(g.rootGeneration).issuer.issuerId,
+        csr: csr.csr,
+        commonName,
+        ttl: Durations.vaultTtl(this.ttl),
+        // H2: the intermediate may sign leaves only, and only inside its domains.
+        maxPathLength: 0,
+        permittedDnsDomains: this.domains,
+        excludeCnFromSans: true,
+        useCsrValues: false,
+        format: 'pem',
+        // A compromised generation is revoked at the root when its resource goes (RETIRED): the provider revokes the
+        // serial on delete only when this was already true in state, so the flag is applied one phase before.
+        revoke: g.compromised ? true : undefined,
+        lifecycle: PROTECTED,
+      }), idOf('signed'));
 
-    const setSigned = pkiMount.named(new PkiSecretBackendIntermediateSetSigned(pkiMount, 'set-signed', {
-      backend: mount.path,
-      // The intermediate alone, so `imported_issuers[0]` is always the intermediate (a bundle would
-      // import the key-less root as a second issuer). Clients trust the root via the TrustBundle.
-      certificate: this._signed.certificate,
-    }), 'set-signed');
+      const setSigned = pkiMount.named(new PkiSecretBackendIntermediateSetSigned(pkiMount, idOf('set-signed'), {
+        backend: mount.path,
+        // The intermediate alone, so `imported_issuers[0]` is always this generation's issuer (a bundle would
+        // import the key-less root as a second issuer). Clients trust the root via the TrustBundle.
+        certificate: signed.certificate,
+        lifecycle: PROTECTED,
+      }), idOf('set-signed'));
+      return [g.generation, { signed, issuerRef: TerraformToken.asString(TerraformFn.element(setSigned.importedIssuers, 0)) }];
+    }));
 
-    this._issuer = pkiMount.named(new PkiSecretBackendIssuer(pkiMount, 'issuer', {
-      backend: mount.path,
-      issuerRef: TerraformToken.asString(TerraformFn.element(setSigned.importedIssuers, 0)),
-      // Sent on every write: the provider's first write is a full update, so an unsent name would be cleared.
-      issuerName: this.issuerName,
-      // Never issue a leaf that outlives its CA: fail instead, the CA expiry alerts fire long before.
-      leafNotAfterBehavior: 'err',
-    }), 'issuer');
+    const issuers = new PkiGenerationIssuers(pkiMount, live, (g) => ({
+      issuerRef: imported.get(g.generation)!.issuerRef,
+      issuerName: PkiNames.intermediateIssuerName(props.name, g.generation),
+    }));
+    this._defaultIssuer = issuers.defaultIssuer;
+    this._generations = new Map(live.map((g) => [g.generation, {
+      generation: g.generation,
+      state: g.state,
+      certificate: imported.get(g.generation)!.signed.certificate,
+      issuer: issuers.of(g.generation),
+    }]));
     Provenance.register(this, 'IntermediateCa');
   }
 }

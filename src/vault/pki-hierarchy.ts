@@ -1,14 +1,17 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { PkiValidationError } from '../core/errors';
+import { rotationNow } from '../core/clock';
 import { Provenance } from '../core/provenance';
 import { validate } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
 import { stackOf } from '../terraform';
+import { CaGenerationOptions } from './ca-generation';
+import { generationOptions } from './generation-rules';
 import { HIERARCHY_RULES, ResolvedHierarchy, resolveIntermediate, resolveRoot } from './hierarchy-rules';
 import { IIntermediateCa, IntermediateCa, IntermediateCaOptions } from './intermediate-ca';
 import { RootCa, RootCaOptions } from './root-ca';
 import { VaultPkiStack } from './vault-pki-stack';
+import { PkiValidationError } from '../core/errors';
 
 /** A hierarchy's CAs as plain values: what alerts and trust bundles in another program need. */
 export interface IPkiHierarchy extends IConstruct {
@@ -18,6 +21,8 @@ export interface IPkiHierarchy extends IConstruct {
   readonly rootCommonName: string;
   /** Lifetime of the root CA certificate. */
   readonly rootTtl: Duration;
+  /** The root CA's generations, defaults filled in. */
+  readonly rootGenerations: CaGenerationOptions[];
   /** The intermediate CAs, in the order given. */
   readonly intermediates: IIntermediateCa[];
   /** Namespace the CA certificates are published into, in every cluster (trust-manager's trust namespace). */
@@ -52,8 +57,9 @@ export interface PkiHierarchyAttributes {
 /** Props of {@link PkiHierarchy}. */
 export interface PkiHierarchyProps extends PkiHierarchyAttributes {}
 
-function resolveHierarchy(props: PkiHierarchyAttributes): ResolvedHierarchy {
+function resolveHierarchy(props: PkiHierarchyAttributes, now: number): ResolvedHierarchy {
   return {
+    now,
     name: props.name ?? 'pki',
     root: resolveRoot(props.root),
     intermediates: (props.intermediates ?? []).map(resolveIntermediate),
@@ -76,16 +82,18 @@ class ImportedPkiHierarchy extends Construct implements IPkiHierarchy {
   public readonly name: string;
   public readonly rootCommonName: string;
   public readonly rootTtl: Duration;
+  public readonly rootGenerations: CaGenerationOptions[];
   public readonly intermediates: IIntermediateCa[];
   public readonly caPublicationNamespace: string;
 
   constructor(scope: Construct, id: string, attrs: PkiHierarchyAttributes) {
     super(scope, id);
-    const resolved = resolveHierarchy(attrs ?? ({} as PkiHierarchyAttributes));
+    const resolved = resolveHierarchy(attrs ?? ({} as PkiHierarchyAttributes), rotationNow(this));
     validate(this, 'PkiHierarchy', resolved, HIERARCHY_RULES);
     this.name = resolved.name;
     this.rootCommonName = resolved.root.commonName;
     this.rootTtl = resolved.root.ttl;
+    this.rootGenerations = Object.freeze(generationOptions(resolved.root.generations)) as CaGenerationOptions[];
     this.caPublicationNamespace = resolved.caPublicationNamespace;
     this.intermediates = Object.freeze(attrs.intermediates.map((i) =>
       IntermediateCa.fromAttributes(this, `intermediate-${i.name}`, { ...i, hierarchyName: resolved.name }))) as IIntermediateCa[];
@@ -115,6 +123,7 @@ export class PkiHierarchy extends Construct implements IPkiHierarchy {
   public readonly name: string;
   public readonly rootCommonName: string;
   public readonly rootTtl: Duration;
+  public readonly rootGenerations: CaGenerationOptions[];
   public readonly caPublicationNamespace: string;
   /** The Terraform stack holding the Vault resources. */
   public readonly vault: VaultPkiStack;
@@ -133,7 +142,7 @@ export class PkiHierarchy extends Construct implements IPkiHierarchy {
         'must be created in a VaultPkiStack (the Vault half lives in Terraform): pass the stack, or a construct inside it, as the scope',
       ]);
     }
-    const resolved = resolveHierarchy(props ?? ({} as PkiHierarchyProps));
+    const resolved = resolveHierarchy(props ?? ({} as PkiHierarchyProps), rotationNow(this));
     validate(this, 'PkiHierarchy', resolved, [
       ...HIERARCHY_RULES,
       'gate',
@@ -149,6 +158,7 @@ export class PkiHierarchy extends Construct implements IPkiHierarchy {
     this.rootCommonName = resolved.root.commonName;
     this.rootTtl = resolved.root.ttl;
     this.root = Provenance.permit('RootCa', () => new RootCa(this, 'root', { ...props.root, vault: stack, hierarchyName: resolved.name }));
+    this.rootGenerations = this.root.generations;
     this._intermediates = Object.freeze(props.intermediates.map((options) => Provenance.permit('IntermediateCa', () =>
       new IntermediateCa(this, `intermediate-${options.name}`, { ...options, root: this.root, vault: stack, hierarchyName: resolved.name })))) as IntermediateCa[];
     this.intermediates = this._intermediates;

@@ -17,7 +17,9 @@ export interface PublishedCaCertificatesProps {
  * from the Vault resources' certificate attributes (public data only: no key ever exists outside Vault).
  * TrustBundles read from it, and x509-certificate-exporter watches it so the CA expiry alerts have a metric.
  *
- * Keys: `root.crt`, `intermediate-<name>.crt` per intermediate, and `ca-certificates.crt` with all of them.
+ * Keys, for every live (not RETIRED) generation: `roots.crt` (every root generation: what TrustBundles carry, the key
+ * never changes through a rotation), `intermediates.crt`, `ca-certificates.crt` (all of them), and one key per
+ * generation: `root.crt` / `root-g<N>.crt`, `intermediate-<name>.crt` / `intermediate-<name>-g<N>.crt`.
  * Created by {@link PkiCluster.publishCaCertificates}.
  */
 export class PublishedCaCertificates extends Construct {
@@ -25,11 +27,13 @@ export class PublishedCaCertificates extends Construct {
   public readonly namespace: string;
   /** Name of the ConfigMap: `<hierarchy>-ca-certificates`. */
   public readonly configMapName: string;
-  /** Key of the root CA certificate. */
-  public readonly rootKey: string;
+  /** Key holding every live root CA generation (what TrustBundles carry). */
+  public readonly rootsKey: string;
+  /** Key holding every live intermediate CA generation. */
+  public readonly intermediatesKey: string;
   /** Name of the hierarchy. */
   public readonly hierarchyName: string;
-  /** Key holding every CA certificate in one PEM bundle (what x509-certificate-exporter watches). */
+  /** Key holding every live CA certificate in one PEM bundle (what x509-certificate-exporter watches). */
   public readonly allCasKey: string;
 
   constructor(scope: Construct, id: string, props: PublishedCaCertificatesProps) {
@@ -38,14 +42,20 @@ export class PublishedCaCertificates extends Construct {
     this.namespace = hierarchy.caPublicationNamespace;
     this.hierarchyName = hierarchy.name;
     this.configMapName = PkiNames.caConfigMapName(hierarchy.name);
-    this.rootKey = PkiNames.ROOT_CA_KEY;
-    const data: { [key: string]: string } = { [this.rootKey]: hierarchy.root._certificate.certificate };
-    for (const intermediate of hierarchy._intermediates) {
-      data[PkiNames.intermediateCaKey(intermediate.name)] = intermediate._signed.certificate;
-    }
-    // One key with every CA, so one x509-certificate-exporter key setting covers them all.
-    data[PkiNames.ALL_CAS_KEY] = TerraformToken.asString(TerraformFn.join('\n', Object.values(data)));
+    this.rootsKey = PkiNames.ROOTS_KEY;
+    this.intermediatesKey = PkiNames.INTERMEDIATES_KEY;
     this.allCasKey = PkiNames.ALL_CAS_KEY;
+    const roots = [...hierarchy.root._generations.values()].map((g) => [PkiNames.rootCaKey(g.generation), g.certificate]);
+    const intermediates = hierarchy._intermediates.flatMap((i) =>
+      [...i._generations.values()].map((g) => [PkiNames.intermediateCaKey(i.name, g.generation), g.certificate]));
+    const join = (entries: string[][]) => TerraformToken.asString(TerraformFn.join('\n', entries.map(([, pem]) => pem)));
+    const data: { [key: string]: string } = {
+      ...Object.fromEntries([...roots, ...intermediates]),
+      [this.rootsKey]: join(roots),
+      [this.intermediatesKey]: join(intermediates),
+      // One key with every CA, so one x509-certificate-exporter key setting covers them all.
+      [this.allCasKey]: join([...roots, ...intermediates]),
+    };
     const configMap = new ConfigMapV1(this, 'config-map', {
       provider: cluster.vault._kubernetesProvider(cluster.name, cluster.kubeconfigContext),
       metadata: {
@@ -56,10 +66,5 @@ export class PublishedCaCertificates extends Construct {
       data,
     });
     configMap.overrideLogicalId(PkiNames.terraformId(cluster.name, hierarchy.name, 'ca-certificates'));
-  }
-
-  /** Key of an intermediate CA's certificate: `intermediate-<name>.crt`. */
-  public intermediateKey(intermediateName: string): string {
-    return PkiNames.intermediateCaKey(intermediateName);
   }
 }

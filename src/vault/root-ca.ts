@@ -1,14 +1,16 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CaGenerationOptions, GenerationState } from './ca-generation';
+import { activeGeneration, generationOptions, isLive } from './generation-rules';
+import { resolveRoot } from './hierarchy-rules';
+import { PkiGenerationIssuers, PkiMount, PROTECTED } from './pki-mount';
+import { VaultPkiStack } from './vault-pki-stack';
 import { Durations } from '../core/durations';
 import { PkiValidationError } from '../core/errors';
 import { KeyAlgorithm } from '../core/key-algorithm';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
-import { Mount, PkiSecretBackendRootCert } from '../terraform';
-import { resolveRoot } from './hierarchy-rules';
-import { PkiMount } from './pki-mount';
-import { VaultPkiStack } from './vault-pki-stack';
+import { Mount, PkiSecretBackendConfigIssuers, PkiSecretBackendIssuer, PkiSecretBackendRootCert } from '../terraform';
 
 /** Options of the root CA of a {@link PkiHierarchy}. */
 export interface RootCaOptions {
@@ -32,6 +34,24 @@ export interface RootCaOptions {
    * @default - none
    */
   readonly organization?: string;
+
+  /**
+   * The root's generations, for a rollover: each its own key, self-signed certificate (common name `<commonName> g<N>`
+   * after the first) and named Vault issuer in the root mount. Keep every generation listed; a rollover moves a new
+   * one through PREPARED, ACTIVE, and the old one through DRAINING to RETIRED (see the README, "CA lifecycle").
+   * @default - one ACTIVE generation 1
+   */
+  readonly generations?: CaGenerationOptions[];
+}
+
+/** One live generation of a CA with its Vault resources. @internal */
+export interface CaGenerationResources {
+  readonly generation: number;
+  readonly state: GenerationState;
+  /** The certificate (PEM) of the generation, a Terraform reference. */
+  readonly certificate: string;
+  /** The generation's Vault issuer. */
+  readonly issuer: PkiSecretBackendIssuer;
 }
 
 /** Props of {@link RootCa}. */
@@ -47,6 +67,9 @@ export interface RootCaProps extends RootCaOptions {
  * The root CA of a hierarchy (H1): its own Vault PKI mount, the key generated inside Vault
  * (`type = internal`, EC P-384 by default), TTL at most 10 years, issuing/CRL URLs and auto-tidy.
  * It signs intermediates only: no leaf role is ever created on its mount.
+ * Each live generation is a self-signed certificate with its own key and a named issuer; the mount's default issuer
+ * is the ACTIVE one. Terraform refuses to destroy or replace them (`prevent_destroy`): a generation goes only when it
+ * is RETIRED, which the hierarchy allows once nothing chains to it.
  * Created by {@link PkiHierarchy} (its props are checked there), never on its own.
  */
 export class RootCa extends Construct {
@@ -56,13 +79,19 @@ export class RootCa extends Construct {
   public readonly ttl: Duration;
   /** Key algorithm of the root CA. */
   public readonly keyAlgorithm: KeyAlgorithm;
-  /** Common name of the root CA certificate. */
+  /** Common name of the root CA certificate (of generation 1; later generations append ` g<N>`). */
   public readonly commonName: string;
+  /** The root's generations, defaults filled in. */
+  public readonly generations: CaGenerationOptions[];
+  /** The ACTIVE generation: the root mount's default issuer. */
+  public readonly activeGeneration: number;
 
   /** @internal */
   public readonly _mount: Mount;
-  /** @internal */
-  public readonly _certificate: PkiSecretBackendRootCert;
+  /** The live generations with their Vault resources, by number. @internal */
+  public readonly _generations: ReadonlyMap<number, CaGenerationResources>;
+  /** The mount's default issuer. @internal */
+  public readonly _defaultIssuer: PkiSecretBackendConfigIssuers;
 
   constructor(scope: Construct, id: string, props: RootCaProps) {
     super(scope, id);
@@ -87,21 +116,51 @@ export class RootCa extends Construct {
       terraformId: tfId,
     });
     this._mount = pkiMount.mount;
-    this._certificate = pkiMount.named(new PkiSecretBackendRootCert(pkiMount, 'certificate', {
-      backend: this._mount.path,
-      // H1/H12: the key is generated inside Vault and never leaves it (not in the response, not in state).
-      type: 'internal',
-      commonName: root.commonName,
-      organization: root.organization,
-      ttl: Durations.vaultTtl(this.ttl),
-      keyType: this.keyAlgorithm.vaultKeyType,
-      keyBits: this.keyAlgorithm.vaultKeyBits,
-      keyName: 'root',
-      issuerName: 'root',
-      // The root signs intermediates, which sign leaves only (their max_path_length is 0).
-      maxPathLength: 1,
-      excludeCnFromSans: true,
-      format: 'pem',
-    }), 'certificate');
+    this.generations = Object.freeze(generationOptions(root.generations)) as CaGenerationOptions[];
+    const active = activeGeneration(root.generations);
+    this.activeGeneration = active.generation;
+
+    const live = root.generations.filter(isLive);
+    const certificates = new Map(live.map((g) => {
+      const name = PkiNames.generationName('root', g.generation);
+      const certificate = pkiMount.named(new PkiSecretBackendRootCert(pkiMount, PkiNames.generationId('certificate', g.generation), {
+        backend: this._mount.path,
+        // H1/H12: the key is generated inside Vault and never leaves it (not in the response, not in state).
+        type: 'internal',
+        commonName: PkiNames.generationCommonName(root.commonName, g.generation),
+        organization: root.organization,
+        ttl: Durations.vaultTtl(this.ttl),
+        keyType: this.keyAlgorithm.vaultKeyType,
+        keyBits: this.keyAlgorithm.vaultKeyBits,
+        // A name never used before in the mount: Vault refuses a key name in use.
+        keyName: name,
+        issuerName: name,
+        // The root signs intermediates, which sign leaves only (their max_path_length is 0).
+        maxPathLength: 1,
+        excludeCnFromSans: true,
+        format: 'pem',
+        lifecycle: PROTECTED,
+      }), PkiNames.generationId('certificate', g.generation));
+      return [g.generation, certificate];
+    }));
+    const issuers = new PkiGenerationIssuers(pkiMount, live, (g) => ({
+      issuerRef: certificates.get(g.generation)!.issuerId,
+      issuerName: PkiNames.generationName('root', g.generation),
+    }));
+    this._defaultIssuer = issuers.defaultIssuer;
+    const generations = new Map(live.map((g) => [g.generation, {
+      generation: g.generation,
+      state: g.state,
+      certificate: certificates.get(g.generation)!.certificate,
+      issuer: issuers.of(g.generation),
+    }]));
+    this._generations = generations;
+  }
+
+  /** The live generation `generation` with its Vault resources (the hierarchy's rules make sure it exists). @internal */
+  public _generation(generation: number): CaGenerationResources {
+    const found = this._generations.get(generation);
+    if (!found) throw new Error(`root generation ${generation} is not live`);
+    return found;
   }
 }

@@ -1,0 +1,18 @@
+import { IConstruct } from 'constructs';
+
+/** The context key that fixes the time rotation rules compare with (ISO 8601), for tests and reproducible builds. */
+export const NOW_CONTEXT = 'cdk8s-vault-pki:now';
+
+/**
+ * The time the rotation rules compare timestamps with: the context value `cdk8s-vault-pki:now` of `scope`'s tree
+ * when set, else the time of synthesis. It only decides whether a program is accepted, never what it synthesizes,
+ * so accepted output stays byte-identical across runs.
+ * @internal
+ */
+export function rotationNow(scope: IConstruct): number {
+  const fixed = scope.node.tryGetContext(NOW_CONTEXT);
+  if (fixed === undefined) return Date.now();
+  const t = Date.parse(String(fixed));
+  if (Number.isNaN(t)) throw new Error(`context '${NOW_CONTEXT}' (${fixed}) is not an ISO 8601 timestamp`);
+  return t;
+}
