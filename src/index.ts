@@ -8,6 +8,7 @@ export * from './terraform/state-backend';
 export * from './vault/vault-server-ca';
 export * from './vault/vault-pki-stack';
 export * from './vault/token-reviewer';
+export * from './vault/ca-generation';
 export * from './vault/root-ca';
 export * from './vault/intermediate-ca';
 export * from './vault/pki-hierarchy';

@@ -27,7 +27,7 @@ describe('PkiAlerts', () => {
     const { rule } = setup({ namespace: 'observability' }, { chart: { ruleLabels: { release: 'kps' } } });
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(rule.metadata).toMatchObject({ name: 'pki-pki-alerts', namespace: 'observability', labels: { release: 'kps' } });
-    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['vault-pki.pki.certificates', 'vault-pki.pki.ca', 'vault-pki.pki.monitoring']);
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['vault-pki.pki.certificates', 'vault-pki.pki.ca', 'vault-pki.pki.signers', 'vault-pki.pki.monitoring']);
   });
 
   test('every tenant placed on the cluster brings its own recording rule (its maximum), so alerts cover tenants of any program', () => {
@@ -48,7 +48,7 @@ describe('PkiAlerts', () => {
     const names = ['VaultPkiCertificateRenewalOverdue', 'VaultPkiCertificateExpiryImminent', 'VaultPkiCertificateNotReady',
       'VaultPkiIssuerNotReady', 'VaultPkiCertificateLongerLivedThanPolicy', 'VaultPkiCertificateLifetimeUnmonitored',
       'VaultPkiCaExpiring', 'VaultPkiCaExpiryUnmonitored', 'VaultPkiCertManagerMetricsAbsent', 'VaultPkiCaExporterMetricsAbsent',
-      'VaultPkiIssuerReadinessUnmonitored'];
+      'VaultPkiIssuerReadinessUnmonitored', 'VaultPkiSigningCaExpiring', 'VaultPkiSignerUnmonitored'];
     expect([...new Set(rules.filter((r: any) => r.alert).map((r: any) => r.alert))].sort()).toEqual([...names].sort());
     const runbooks = fs.readFileSync(path.join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
     for (const r of rules.filter((x: any) => x.alert)) {
@@ -111,7 +111,7 @@ describe('PkiAlerts', () => {
 
   test('H10: CA expiry well ahead of time, scaled to each CA\'s lifetime', () => {
     const { rules } = setup();
-    const thresholds = alertsNamed(rules, 'VaultPkiCaExpiring').map((r: any) => [r.labels.ca, r.labels.severity, Number(/< (\d+)$/.exec(r.expr)![1]) / 86400]);
+    const thresholds = alertsNamed(rules, 'VaultPkiCaExpiring').map((r: any) => [r.labels.ca, r.labels.severity, Number(/< (\d+)( unless .*)?$/.exec(r.expr)![1]) / 86400]);
     expect(thresholds).toEqual([
       ['root', 'warning', 365], ['root', 'critical', 90],
       ['services', 'warning', 91], ['services', 'critical', 36],

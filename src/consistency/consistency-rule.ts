@@ -36,6 +36,11 @@ export enum ConsistencyFindingKind {
   BUNDLE_SOURCE = 'bundle-source',
   /** Two Vault roles on one PKI mount allow overlapping domains (two tenants could issue each other's names). */
   ROLE_DOMAINS = 'role-domains',
+  /**
+   * A Vault role does not sign with its mount's default issuer, or the mount's default issuer is not set to an issuer
+   * of that mount that may issue (a rotation would leave the role on an old generation, or signing fails).
+   */
+  ROLE_ISSUER = 'role-issuer',
 }
 
 /** One reference that does not resolve between the Kubernetes manifests and the Terraform. */

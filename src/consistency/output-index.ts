@@ -107,6 +107,15 @@ export class OutputIndex {
     return target === undefined ? value : this.resolve(stack, target[attr]);
   }
 
+  /** The resource a `${type.id.attr}` reference inside `stack` points to, with the attribute, or undefined. */
+  public referenced(stack: number, value: unknown): { resource: TerraformResource; attribute: string } | undefined {
+    const match = typeof value === 'string' ? /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/.exec(value) : null;
+    if (!match) return undefined;
+    const [, type, id, attribute] = match;
+    const body = this.stacks[stack]?.resource?.[type]?.[id];
+    return body === undefined ? undefined : { resource: { stack, type, id, body }, attribute };
+  }
+
   /** A PKI mount by path. */
   public pkiMount(path: string): TerraformResource | undefined {
     return this.lookup('vault_mount', 'pki-path', (r) => (r.body.type === 'pki' ? this.resolve(r.stack, r.body.path) : undefined), path);

@@ -10,6 +10,8 @@ import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { Urls } from '../core/urls';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
+import { GenerationState } from '../vault/ca-generation';
+import { isLive, mayIssue, ResolvedGeneration, resolveGenerations } from '../vault/generation-rules';
 import { PkiCluster } from '../vault/pki-cluster';
 import { IPkiHierarchy } from '../vault/pki-hierarchy';
 
@@ -34,9 +36,25 @@ export interface PkiAlertsProps {
 
 /** A CA the alerts watch, with the thresholds derived from its lifetime. */
 interface WatchedCa {
+  /** `root` or the intermediate's name (the `ca` label). */
   readonly name: string;
   readonly commonName: string;
   readonly ttl: Duration;
+  readonly generations: readonly ResolvedGeneration[];
+}
+
+/** Warning and critical thresholds of a CA (seconds before expiry): a quarter of its lifetime (at most a year), a tenth (at most 90 days). */
+function thresholds(ttl: Duration): { warning: number; critical: number } {
+  const s = Durations.seconds(ttl);
+  return {
+    warning: Math.min(Math.floor(s / 4 / Durations.DAY), 365) * Durations.DAY,
+    critical: Math.min(Math.floor(s / 10 / Durations.DAY), 90) * Durations.DAY,
+  };
+}
+
+/** A PromQL string literal (label values are user text: a quote or backslash must not end the string). */
+function promString(value: string): string {
+  return JSON.stringify(value);
 }
 
 /**
@@ -47,8 +65,11 @@ interface WatchedCa {
  *   forever: renewal overdue, expiry imminent, not ready, and longer-lived than the tenant's policy;
  * - issuer not ready;
  * - root and intermediate CA expiry well ahead of time (a quarter of the CA's lifetime, at most a
- *   year; critical at a tenth, at most 90 days), from x509-certificate-exporter watching the CA
- *   ConfigMap Terraform publishes, plus an alert when that metric is missing.
+ *   year; critical at a tenth, at most 90 days), per generation, from x509-certificate-exporter watching the CA
+ *   ConfigMap Terraform publishes, plus an alert when that metric is missing;
+ * - the CA that really signs: the intermediate generation in the leaf Secrets' chains (`tls.crt`), its expiry, and
+ *   leaves signed by a generation after it stopped signing (the switch not applied in Vault);
+ * - silence: cert-manager or the exporter not scraped, no leaf Secret visible, cert-manager too old.
  *
  * Only certificates and issuers of this hierarchy's tenants are considered: every TenantIssuer emits a recording rule
  * (`vault_pki:tenant_max_duration_seconds`) with its identity and maximum duration, and the alerts join on it, so they
@@ -112,6 +133,7 @@ export class PkiAlerts extends Construct {
         groups: [
           this.certificateGroup(),
           this.caGroup(hierarchy.caPublicationNamespace, PkiNames.caConfigMapName(hierarchy.name), PkiNames.ALL_CAS_KEY),
+          this.signerGroup(),
           this.monitoringGroup(),
         ],
       },
@@ -185,36 +207,107 @@ export class PkiAlerts extends Construct {
     return { name: `${this.prefix}.certificates`, rules };
   }
 
-  private caGroup(namespace: string, configMap: string, key: string): PrometheusRuleSpecGroups {
-    const cas: WatchedCa[] = [
-      { name: 'root', commonName: this.hierarchy.rootCommonName, ttl: this.hierarchy.rootTtl },
-      ...this.hierarchy.intermediates.map((i) => ({ name: i.name, commonName: i.commonName, ttl: i.ttl })),
+  private get cas(): WatchedCa[] {
+    return [
+      {
+        name: 'root',
+        commonName: this.hierarchy.rootCommonName,
+        ttl: this.hierarchy.rootTtl,
+        generations: resolveGenerations(this.hierarchy.rootGenerations),
+      },
+      ...this.hierarchy.intermediates.map((i) => ({
+        name: i.name, commonName: i.commonName, ttl: i.ttl, generations: resolveGenerations(i.generations),
+      })),
     ];
-    const rules = cas.flatMap((ca) => {
-      const selector = `x509_cert_not_after{configmap_namespace="${namespace}", configmap_name="${configMap}", configmap_key="${key}", subject_CN="${ca.commonName}"}`;
-      const ttl = Durations.seconds(ca.ttl);
-      const warning = Math.min(Math.floor(ttl / 4 / Durations.DAY), 365) * Durations.DAY;
-      const critical = Math.min(Math.floor(ttl / 10 / Durations.DAY), 90) * Durations.DAY;
-      const what = ca.name === 'root' ? `Root CA ${ca.commonName}` : `Intermediate CA ${ca.commonName}`;
-      const runbook = ca.name === 'root'
-        ? 'Rotate the root before it expires: a second PkiHierarchy (new name) beside this one, both in the TrustBundle ' +
-          "('additionalHierarchies'), tenants moved to it, then this hierarchy retired once its last leaf expired. See the runbook."
-        : 'Do not `terraform apply -replace` the intermediate\'s root_sign_intermediate, and do not raise its ttl: the first imports a new issuer ' +
-          'while every role keeps signing with the old one (provider 5.6 issuer_ref is not ForceNew and is never updated), the second changes nothing in Vault. ' +
-          'Rotate it as the runbook says.';
-      const labels = { ca: ca.name, hierarchy: this.hierarchy.name };
+  }
+
+  /**
+   * CA expiry from the certificates Terraform published (x509-certificate-exporter on the CA ConfigMap), for every
+   * generation that signs or is about to (PREPARED, ACTIVE). An intermediate generation that leaves already chain to
+   * is left to VaultPkiSigningCaExpiring (same thresholds, one alert per CA).
+   */
+  private caGroup(namespace: string, configMap: string, key: string): PrometheusRuleSpecGroups {
+    const rules = this.cas.flatMap((ca) => ca.generations.filter(mayIssue).flatMap((g) => {
+      const cn = promString(PkiNames.generationCommonName(ca.commonName, g.generation));
+      const selector = `x509_cert_not_after{configmap_namespace="${namespace}", configmap_name="${configMap}", configmap_key="${key}", subject_CN=${cn}}`;
+      const signing = ca.name === 'root' ? '' : ` unless on (subject_CN) x509_cert_not_after{secret_key="tls.crt", subject_CN=${cn}}`;
+      const { warning, critical } = thresholds(ca.ttl);
+      const what = `${ca.name === 'root' ? 'Root' : 'Intermediate'} CA ${PkiNames.generationCommonName(ca.commonName, g.generation)}`;
+      const runbook = g.state === GenerationState.PREPARED
+        ? 'A PREPARED generation is expiring before it signed: make a newer generation instead (see the runbook).'
+        : `Rotate ${ca.name === 'root' ? 'the root' : `intermediate '${ca.name}'`}: add generation ${this.nextGeneration(ca)} as PREPARED, ` +
+          'switch after the trust propagation wait, retire the old one after draining (README, "CA lifecycle"). Do not `terraform apply -replace` ' +
+          'a CA resource and do not raise its ttl: provider 5.6 re-signs nothing in place.';
+      const labels = { ca: ca.name, generation: String(g.generation), hierarchy: this.hierarchy.name };
       return [
-        withLabels(this.alert('VaultPkiCaExpiring', 'warning', '1h', `${selector} - time() < ${warning}`,
+        withLabels(this.alert('VaultPkiCaExpiring', 'warning', '1h', `${selector} - time() < ${warning}${signing}`,
           `${what} expires in less than ${warning / Durations.DAY} days`, runbook), labels),
-        withLabels(this.alert('VaultPkiCaExpiring', 'critical', '1h', `${selector} - time() < ${critical}`,
+        withLabels(this.alert('VaultPkiCaExpiring', 'critical', '1h', `${selector} - time() < ${critical}${signing}`,
           `${what} expires in less than ${critical / Durations.DAY} days`, runbook), labels),
         withLabels(this.alert('VaultPkiCaExpiryUnmonitored', 'warning', '1h', `absent(${selector})`,
           `No expiry metric for ${what}: its expiry alerts cannot fire`,
           `Configure x509-certificate-exporter (v4) to watch key '${key}' of ConfigMaps (secretsExporter.configMapKeys) in namespace '${namespace}', ` +
           `and check Terraform published ConfigMap '${configMap}'.`), labels),
       ];
-    });
+    }));
     return { name: `${this.prefix}.ca`, rules };
+  }
+
+  /**
+   * The CAs that really sign: every leaf Secret's `tls.crt` is the leaf and its intermediate (Vault returns the issuing
+   * generation; cert-manager stores the chain), and x509-certificate-exporter exports each certificate of it. So the
+   * intermediate generation that signed today's leaves is watched whatever Terraform believes, and a generation that
+   * should have stopped signing is caught by its leaves.
+   */
+  private signerGroup(): PrometheusRuleSpecGroups {
+    const intermediates = this.cas.filter((ca) => ca.name !== 'root');
+    const expiring = intermediates.flatMap((ca) => ca.generations.filter(isLive).flatMap((g) => {
+      const commonName = PkiNames.generationCommonName(ca.commonName, g.generation);
+      const chains = `min by (subject_CN) (x509_cert_not_after{secret_key="tls.crt", subject_CN=${promString(commonName)}})`;
+      const { warning, critical } = thresholds(ca.ttl);
+      const labels = { ca: ca.name, generation: String(g.generation), hierarchy: this.hierarchy.name };
+      const runbook = g.state === GenerationState.ACTIVE
+        ? `Leaves are signed by it today: rotate intermediate '${ca.name}' (add generation ${this.nextGeneration(ca)} as PREPARED, switch, retire; ` +
+          'README "CA lifecycle").'
+        : `It is ${g.state.toUpperCase()} in the program, yet leaf Secrets still chain to it: check that the switch was applied ` +
+          `(\`vault read ${this.mountPathOf(ca.name)}/config/issuers\`) and renew the leaves (\`cmctl renew\`).`;
+      return [
+        withLabels(this.alert('VaultPkiSigningCaExpiring', 'warning', '1h', `${chains} - time() < ${warning}`,
+          `Intermediate CA ${commonName}, which signed leaves in use, expires in less than ${warning / Durations.DAY} days`, runbook), labels),
+        withLabels(this.alert('VaultPkiSigningCaExpiring', 'critical', '1h', `${chains} - time() < ${critical}`,
+          `Intermediate CA ${commonName}, which signed leaves in use, expires in less than ${critical / Durations.DAY} days`, runbook), labels),
+      ];
+    }));
+    // A leaf signed after its generation stopped signing outlives `drainingSince` by more than the longest leaf lifetime.
+    const leafMax = Durations.seconds(PkiLimits.LEAF_MAX_DURATION) + Durations.seconds(PkiLimits.ROTATION_CLOCK_SKEW);
+    const retired = intermediates.flatMap((ca) => ca.generations
+      .filter((g) => !mayIssue(g) && g.drainingSince !== undefined && !Number.isNaN(g.drainingSince))
+      .map((g) => {
+        const commonName = PkiNames.generationCommonName(ca.commonName, g.generation);
+        const since = Math.floor(g.drainingSince! / 1000);
+        return withLabels(this.alert('VaultPkiRetiredGenerationSigns', 'critical', '5m',
+          `max by (secret_namespace, secret_name) (x509_cert_not_after{secret_key="tls.crt", issuer_CN=${promString(commonName)}}) > ${since + leafMax}`,
+          `Secret {{ $labels.secret_namespace }}/{{ $labels.secret_name }} holds a leaf signed by ${commonName} after it stopped signing (${g.raw.drainingSince})`,
+          `Generation ${g.generation} of intermediate '${ca.name}' is ${g.state.toUpperCase()} in the program, but Vault still signs with it: the switch ` +
+          `was not applied, or the mount's default issuer was changed by hand. Run \`vault read ${this.mountPathOf(ca.name)}/config/issuers\` and ` +
+          '`terraform apply` the Vault stack; do not retire the generation until this alert is resolved and its leaves are renewed.'),
+        { ca: ca.name, generation: String(g.generation), hierarchy: this.hierarchy.name });
+      }));
+    return { name: `${this.prefix}.signers`, rules: [...expiring, ...retired] };
+  }
+
+  /** Every leaf chain's copy of a live intermediate generation of this hierarchy, one selector per common name. */
+  private signerSelectors(): string {
+    return this.cas.filter((ca) => ca.name !== 'root').flatMap((ca) => ca.generations.filter(isLive).map((g) =>
+      `x509_cert_not_after{secret_key="tls.crt", subject_CN=${promString(PkiNames.generationCommonName(ca.commonName, g.generation))}}`)).join(' or ');
+  }
+
+  private nextGeneration(ca: WatchedCa): number {
+    return Math.max(...ca.generations.map((g) => g.generation)) + 1;
+  }
+
+  private mountPathOf(intermediate: string): string {
+    return PkiNames.intermediateMountPath(this.hierarchy.name, intermediate);
   }
 
   /**
@@ -237,6 +330,12 @@ export class PkiAlerts extends Construct {
         'Prometheus scrapes no x509-certificate-exporter metrics: every CA expiry alert is silent',
         'Install x509-certificate-exporter v4 with prometheusServiceMonitor.extraLabels.release=<the kube-prometheus-stack release> and ' +
         'secretsExporter.configMapKeys={ca-certificates.crt}; check the target in Prometheus (Status > Targets).'), labels),
+      withLabels(this.alert('VaultPkiSignerUnmonitored', 'warning', '1h',
+        `(count(certmanager_certificate_expiration_timestamp_seconds and on (${this.certificateNamespaceLabel}, issuer_name) ${tenants}) > 0) ` +
+        `and on () (count(x509_exporter_build_info) > 0) unless on () (count(${this.signerSelectors()}) > 0)`,
+        "x509-certificate-exporter sees no leaf Secret of this hierarchy's tenants: the alerts on the CA that really signs cannot fire",
+        "Let x509-certificate-exporter read the tenants' kubernetes.io/tls Secrets (secretsExporter.secretTypes with key tls.crt, the chart's default; " +
+        'includeNamespaces must include the tenant namespaces).'), labels),
       withLabels(this.alert('VaultPkiIssuerReadinessUnmonitored', 'warning', '1h',
         `(count(certmanager_clock_time_seconds_gauge) > 0) unless on () (count(certmanager_issuer_ready_status) > 0) and on () (count(${tenants}) > 0)`,
         'cert-manager exports no Issuer readiness metric: VaultPkiIssuerNotReady cannot fire',

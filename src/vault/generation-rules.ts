@@ -140,7 +140,9 @@ export function generationProblems(prop: string, ca: string, generations: readon
       problems.push(`${at(g)} is PREPARED but older than the ACTIVE generation ${current.generation}; ` +
         'a generation that stopped signing is DRAINING (then RETIRED); a new one takes the next number');
     }
-    const earlierLive = generations.some((o) => o !== g && isLive(o));
+    // A generation replacing an older live one must have been prepared (rolling back to an older one needs nothing:
+    // it never left the trust bundles).
+    const earlierLive = generations.some((o) => o.generation < g.generation && isLive(o));
     if (g.state === GenerationState.ACTIVE && earlierLive && !replacesCompromised) {
       if (g.raw.preparedSince === undefined) {
         problems.push(`${at(g)} becomes ACTIVE before it was prepared: apply it as PREPARED first (it is created in Vault and published ` +

@@ -21,21 +21,26 @@ export const FLEET_RULES: ConsistencyRule[] = [
   },
   {
     id: ConsistencyFindingKind.BUNDLE_SOURCE,
-    description: "Every trust bundle's source ConfigMap is published into the bundle's cluster by the Terraform",
+    description: "Every trust bundle's source ConfigMap, and the key it reads, is published into the bundle's cluster by the Terraform",
     check(index, report) {
       const published = index.resources('kubernetes_config_map_v1').map((r) => ({
         name: index.resolve(r.stack, r.body.metadata?.name ?? r.body.metadata?.[0]?.name),
         provider: r.body.provider,
+        keys: Object.keys(r.body.data ?? {}),
       }));
       for (const bundle of index.objects('trust.cert-manager.io/v1alpha1', 'Bundle')) {
         for (const source of bundle.spec?.sources ?? []) {
           const name = source.configMap?.name;
           if (name === undefined) continue;
           const alias = index.cluster !== undefined ? `kubernetes.kubernetes-${index.cluster}` : undefined;
-          const found = published.some((p) => p.name === name && (alias === undefined || p.provider === alias));
-          if (!found) {
+          const found = published.filter((p) => p.name === name && (alias === undefined || p.provider === alias));
+          if (found.length === 0) {
             report(describeObject(bundle), `source ConfigMap '${name}' is not published by the Terraform` +
               (index.cluster !== undefined ? ` into cluster '${index.cluster}' (provider ${alias})` : ''));
+          } else if (source.configMap.key !== undefined && !found.some((p) => p.keys.includes(source.configMap.key))) {
+            // trust-manager fails the whole Bundle when a source key is missing.
+            report(describeObject(bundle), `source ConfigMap '${name}' has no key '${source.configMap.key}' in the Terraform ` +
+              `(it has ${found[0].keys.join(', ')})`);
           }
         }
       }
