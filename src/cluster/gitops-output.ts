@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ClusterChart } from './cluster-chart';
 import { Durations } from '../core/durations';
@@ -83,10 +83,17 @@ export class GitOpsOutput {
    * files and keys.
    */
   public static write(app: App, props: GitOpsOutputProps): GitOpsOutputResult {
-    const charts = app.node.findAll().filter((c): c is ClusterChart => c instanceof ClusterChart);
-    GitOpsOutput.validate(app);
+    const all = app.node.findAll();
+    const charts = all.filter((c): c is ClusterChart => c instanceof ClusterChart);
+    // Validated once for the whole app, as `app.synth()` does; `chart.toJson()` would validate the whole app again for
+    // every chart (cdk8s 2.70 App._synthChart), which makes 50 clusters cost 50 times one.
+    GitOpsOutput.validate(all);
     const byCluster = new Map<string, ClusterChart[]>();
-    for (const chart of charts) byCluster.set(chart.cluster.name, [...(byCluster.get(chart.cluster.name) ?? []), chart]);
+    for (const chart of charts) {
+      const list = byCluster.get(chart.cluster.name);
+      if (list) list.push(chart);
+      else byCluster.set(chart.cluster.name, [chart]);
+    }
     const clusters = [...byCluster.keys()].sort();
 
     const files: FileEntry[] = [];
@@ -94,7 +101,10 @@ export class GitOpsOutput {
     for (const cluster of clusters) {
       const folders = new Map<string, Map<string, string>>();
       for (const chart of byCluster.get(cluster)!) {
-        for (const object of chart.toJson()) {
+        // Every API object whose closest chart is this one (what cdk8s writes for the chart; each goes to its own file,
+        // so cdk8s's dependency order does not matter here).
+        const apiObjects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+        for (const object of apiObjects.map((o) => o.toJson())) {
           const folder = PkiNames.namespaceFolder(cluster, object.metadata?.namespace);
           const file = `${String(object.kind).toLowerCase()}-${object.metadata?.name}.yaml`;
           const inFolder = folders.get(folder) ?? new Map<string, string>();
@@ -131,10 +141,21 @@ export class GitOpsOutput {
 
   /** The inventory of every tenant placement: what an auditor or an expiry dashboard reads. */
   public static inventory(charts: ClusterChart[]): any {
-    const placements = charts.flatMap((chart) => chart.node.findAll().filter((c): c is TenantIssuer => c instanceof TenantIssuer).map((issuer) => {
+    const placements = charts.flatMap((chart) => {
+      // One walk of the chart: its issuers, and its certificates grouped by issuer (linear in the chart's size).
+      const constructs = chart.node.findAll();
+      const byIssuer = new Map<TenantIssuer, ShortLivedCertificate[]>();
+      for (const c of constructs) {
+        if (!(c instanceof ShortLivedCertificate) || !(c.issuer instanceof TenantIssuer)) continue;
+        const list = byIssuer.get(c.issuer);
+        if (list) list.push(c);
+        else byIssuer.set(c.issuer, [c]);
+      }
+      return constructs.filter((c): c is TenantIssuer => c instanceof TenantIssuer)
+        .map((issuer) => ({ chart, issuer, certificates: byIssuer.get(issuer) ?? [] }));
+    }).map(({ chart, issuer, certificates: issued }) => {
       const tenant = issuer.tenant;
-      const certificates = chart.node.findAll()
-        .filter((c): c is ShortLivedCertificate => c instanceof ShortLivedCertificate && c.issuer === issuer)
+      const certificates = issued
         .map((c) => ({
           name: c.certificateName,
           secretName: c.secretName,
@@ -171,7 +192,7 @@ export class GitOpsOutput {
         usages: [...tenant.allowedUsages],
         certificates,
       };
-    }));
+    });
     placements.sort((a, b) => compare(a.cluster, b.cluster) || compare(a.namespace, b.namespace) || compare(a.issuer, b.issuer));
     return { generatedBy: PkiNames.MANAGED_BY, tenants: placements };
   }
@@ -205,8 +226,8 @@ export class GitOpsOutput {
   }
 
   /** Runs every construct's validations, as `App.synth()` does. */
-  private static validate(app: App): void {
-    const errors = app.node.findAll().flatMap((c: IConstruct) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
+  private static validate(constructs: IConstruct[]): void {
+    const errors = constructs.flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
     if (errors.length > 0) throw new Error(`Validation failed:\n${errors.join('\n')}`);
   }
 
