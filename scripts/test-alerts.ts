@@ -1,6 +1,7 @@
-// `npm run test:alerts`: proves the synthesized PrometheusRule with Prometheus's own tools. Synthesizes the reference
-// scenario in memory, writes the PrometheusRule's groups as a rule file, checks it (`promtool check rules`) and unit-tests
-// it (`promtool test rules`) against synthetic cert-manager and x509-certificate-exporter series (scripts/alert-tests).
+// `npm run test:alerts`: proves the synthesized PrometheusRules with Prometheus's own tools. Synthesizes the reference
+// scenario and the switch phase of a CA rotation (examples/rotation) in memory, writes each one's PrometheusRule groups as
+// a rule file, checks it (`promtool check rules`) and unit-tests it (`promtool test rules`) against synthetic cert-manager
+// and x509-certificate-exporter series (scripts/alert-tests).
 //
 // Options: --keep keeps the temporary directory (rules.yaml, tests.yaml) even when everything passes.
 import { spawnSync } from 'child_process';
@@ -9,15 +10,42 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { Testing as TerraformTesting } from 'cdktf';
+import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { caScenarios } from './alert-tests/ca-scenarios';
 import { certificateScenarios } from './alert-tests/certificate-scenarios';
 import { monitoringScenarios } from './alert-tests/monitoring-scenarios';
 import { duration } from './alert-tests/notation';
+import { rotationScenarios } from './alert-tests/rotation-scenarios';
 import { RuleBook, RuleGroup } from './alert-tests/rule-book';
-import { compile, EVALUATION_INTERVAL, Tally } from './alert-tests/scenario';
+import { compile, EVALUATION_INTERVAL, Scenario, Tally } from './alert-tests/scenario';
+import { signerScenarios } from './alert-tests/signer-scenarios';
 import { CaCertificates } from './alert-tests/x509-exporter';
-import { buildReferenceScenario } from '../examples/reference/scenario';
+import { buildReferenceScenario, CaGenerations } from '../examples/reference/scenario';
+import { SWITCH, SWITCHED_AT } from '../examples/rotation/phases';
+
+/** One rule file and the scenarios that test it. */
+interface Suite {
+  readonly name: string;
+  readonly generations: CaGenerations;
+  readonly scenarios: (book: RuleBook) => Scenario[];
+}
+
+const SUITES: Suite[] = [
+  {
+    name: 'reference scenario',
+    generations: {},
+    scenarios: (book) => {
+      const cas = new CaCertificates(book);
+      return [...certificateScenarios(book, cas), ...caScenarios(cas), ...monitoringScenarios(book, cas), ...signerScenarios(book, cas)];
+    },
+  },
+  {
+    name: 'rotation, switch phase (examples/rotation/2-switch)',
+    generations: SWITCH,
+    scenarios: (book) => rotationScenarios(book, Date.parse(SWITCHED_AT) / 1000),
+  },
+];
 
 const PROMTOOL = 'promtool';
 
@@ -37,44 +65,49 @@ function main(argv: string[]): number {
   }
   console.log(`== ${(version.stdout || version.stderr).split('\n')[0]}`);
 
-  const book = new RuleBook(synthesizeRuleGroups());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-pki-alerts-'));
-  const rulesFile = path.join(dir, 'rules.yaml');
-  fs.writeFileSync(rulesFile, stringify({ groups: book.groups }, { lineWidth: 0 }));
-
-  console.log(`== promtool check rules (${book.ruleCount} rules in ${book.groups.length} groups)`);
-  if (!run(['check', 'rules', '--lint=all', '--lint-fatal', rulesFile])) return fail(dir);
-
   const tally: Tally = { groups: 0, evalTimes: 0, alertAssertions: 0, firingAlerts: 0, exprAssertions: 0 };
-  const cas = new CaCertificates(book);
-  const scenarios = [...certificateScenarios(book, cas), ...caScenarios(cas), ...monitoringScenarios(book, cas)];
-  const tests = scenarios.map((scenario) => compile(scenario, book, tally));
-  const testsFile = path.join(dir, 'tests.yaml');
-  fs.writeFileSync(testsFile, stringify({
-    rule_files: [path.basename(rulesFile)],
-    evaluation_interval: duration(EVALUATION_INTERVAL),
-    // Recording rules (the tenants) before the alerts that join on them, as Prometheus converges to anyway.
-    group_eval_order: book.groups.map((group) => group.name),
-    tests,
-  }, { lineWidth: 0 }));
+  let rules = 0;
+  const alertNames = new Set<string>();
+  for (const [i, suite] of SUITES.entries()) {
+    const book = new RuleBook(synthesizeRuleGroups(suite.generations));
+    rules += book.ruleCount;
+    book.alertNames.forEach((name) => alertNames.add(name));
+    const rulesFile = path.join(dir, `rules-${i}.yaml`);
+    fs.writeFileSync(rulesFile, stringify({ groups: book.groups }, { lineWidth: 0 }));
 
-  console.log(`== promtool test rules (${tests.length} test groups)`);
-  if (!run(['test', 'rules', testsFile])) return fail(dir);
+    console.log(`== ${suite.name}: promtool check rules (${book.ruleCount} rules in ${book.groups.length} groups)`);
+    if (!run(['check', 'rules', '--lint=all', '--lint-fatal', rulesFile])) return fail(dir);
 
-  console.log(`test:alerts: OK: promtool check rules passed (${book.ruleCount} rules); promtool test rules passed ${tally.groups} test groups: ` +
-    `${tally.alertAssertions} alert assertions (${book.alertNames.length} alert names x ${tally.evalTimes} eval times, ${tally.firingAlerts} firing alerts expected) ` +
-    `and ${tally.exprAssertions} PromQL assertions.`);
+    const tests = suite.scenarios(book).map((scenario) => compile(scenario, book, tally));
+    const testsFile = path.join(dir, `tests-${i}.yaml`);
+    fs.writeFileSync(testsFile, stringify({
+      rule_files: [path.basename(rulesFile)],
+      evaluation_interval: duration(EVALUATION_INTERVAL),
+      // Recording rules (the tenants) before the alerts that join on them, as Prometheus converges to anyway.
+      group_eval_order: book.groups.map((group) => group.name),
+      tests,
+    }, { lineWidth: 0 }));
+
+    console.log(`== ${suite.name}: promtool test rules (${tests.length} test groups)`);
+    if (!run(['test', 'rules', testsFile])) return fail(dir);
+  }
+
+  console.log(`test:alerts: OK: promtool check rules passed (${SUITES.length} rule files, ${rules} rules); promtool test rules passed ` +
+    `${tally.groups} test groups: ${tally.alertAssertions} alert assertions (${alertNames.size} alert names, ${tally.evalTimes} eval times, ` +
+    `${tally.firingAlerts} firing alerts expected) and ${tally.exprAssertions} PromQL assertions.`);
   if (keep) console.log(`test:alerts: files kept in ${dir}`);
   else fs.rmSync(dir, { recursive: true, force: true });
   return 0;
 }
 
 /**
- * Every rule group the reference scenario's cluster carries, synthesized in memory: the tenants' recording rules (one
- * PrometheusRule per tenant, in its namespace) first, then the cluster's PkiAlerts, as Prometheus evaluates them all.
+ * Every rule group the reference scenario's cluster carries (its CAs at `generations`), synthesized in memory: the
+ * tenants' recording rules (one PrometheusRule per tenant, in its namespace) first, then the cluster's PkiAlerts, as
+ * Prometheus evaluates them all.
  */
-function synthesizeRuleGroups(): RuleGroup[] {
-  const { chart } = buildReferenceScenario(Testing.app(), TerraformTesting.app());
+function synthesizeRuleGroups(generations: CaGenerations): RuleGroup[] {
+  const { chart } = buildReferenceScenario(Testing.app(), TerraformTesting.app() as Construct, generations);
   const rules = Testing.synth(chart).filter((o) => o.apiVersion === 'monitoring.coreos.com/v1' && o.kind === 'PrometheusRule');
   const alerts = rules.filter((r) => r.metadata.name === 'pki-pki-alerts');
   if (alerts.length !== 1) throw new Error(`expected one PkiAlerts PrometheusRule in the reference scenario, found ${alerts.length}`);

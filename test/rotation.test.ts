@@ -152,9 +152,12 @@ describe('CA alerts follow the generations', () => {
     const expiring = rules.filter((r: any) => r.alert === 'VaultPkiCaExpiring' && r.labels.severity === 'warning');
     expect(expiring.map((r: any) => `${r.labels.ca} g${r.labels.generation}`)).toEqual(['root g2', 'services g2', 'ingress g2', 'mtls g2']);
     const stillSigning = rules.filter((r: any) => r.alert === 'VaultPkiRetiredGenerationSigns');
-    const threshold = epoch(SWITCHED_AT) + 48 * 3600 + 300;
+    const since = epoch(SWITCHED_AT);
+    const leaves = (metric: string, ca: string, after: number) =>
+      `max by (secret_namespace, secret_name) (${metric}{secret_key="tls.crt", issuer_CN="${ca} intermediate CA"} > ${after})`;
+    // Issued after the switch: notBefore after it (plus 5m of skew), or notAfter beyond the longest leaf lifetime (48h) after it.
     expect(stillSigning.map((r: any) => [r.labels.ca, r.labels.generation, r.expr])).toEqual(['services', 'ingress', 'mtls'].map((ca) => [ca, '1',
-      `max by (secret_namespace, secret_name) (x509_cert_not_after{secret_key="tls.crt", issuer_CN="${ca} intermediate CA"}) > ${threshold}`]));
+      `${leaves('x509_cert_not_before', ca, since + 300)} or ${leaves('x509_cert_not_after', ca, since + 48 * 3600 + 300)}`]));
     const signing = rules.filter((r: any) => r.alert === 'VaultPkiSigningCaExpiring' && r.labels.severity === 'warning');
     expect(signing.map((r: any) => `${r.labels.ca} g${r.labels.generation}`))
       .toEqual(['services g1', 'services g2', 'ingress g1', 'ingress g2', 'mtls g1', 'mtls g2']);

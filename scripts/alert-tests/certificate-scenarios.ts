@@ -4,7 +4,7 @@ import { Certificate, certManagerScraped, DURATION, Issuer, NotReady, renewedOnS
 import { DAY, HOUR, MINUTE } from './notation';
 import { ExpectedAlert, RuleBook } from './rule-book';
 import { Check, ExprCheck, Scenario } from './scenario';
-import { CaCertificates, exporterScraped } from './x509-exporter';
+import { CaCertificates, exporterScraped, referenceLeafChains } from './x509-exporter';
 
 /** The reference scenario's tenants, each first issued at a different time so their renewals do not coincide. */
 const FIRST_ISSUED = { payments: -4 * HOUR, auth: -10 * HOUR, api: -15 * HOUR } as const;
@@ -26,6 +26,8 @@ export function certificateScenarios(book: RuleBook, cas: CaCertificates): Scena
     until,
     series: [
       ...certificates.flatMap((c) => c.series()), ...issuers.flatMap((i) => i.series()), ...cas.healthy(), certManagerScraped(), exporterScraped(),
+      // x509-certificate-exporter reads the tenants' leaf Secrets (the chains to the services intermediate).
+      ...referenceLeafChains(),
     ],
     checks,
     exprChecks,

@@ -4,7 +4,7 @@ import { Certificate, certManagerScraped, Issuer, renewedOnSchedule } from './ce
 import { HOUR, MINUTE } from './notation';
 import { ExpectedAlert, RuleBook } from './rule-book';
 import { Scenario, Series } from './scenario';
-import { CaCertificates, exporterScraped, REFERENCE_CAS } from './x509-exporter';
+import { CaCertificates, exporterScraped, REFERENCE_CAS, referenceLeafChains } from './x509-exporter';
 
 const TENANTS = ['payments', 'auth', 'api'];
 
@@ -25,7 +25,7 @@ export function monitoringScenarios(book: RuleBook, cas: CaCertificates): Scenar
       name: 'm1. cert-manager scraped for 1h, then not at all (ServiceMonitor lost its release label): CertManagerMetricsAbsent 10m after its series go stale',
       step: MINUTE,
       until,
-      series: [...certManager((t) => t < HOUR), ...cas.healthy(), exporterScraped()],
+      series: [...certManager((t) => t < HOUR), ...cas.healthy(), ...referenceLeafChains(), exporterScraped()],
       // The last sample is at 59m; Prometheus's 5m lookback makes the series absent from 64m, `for: 10m` fires at 74m.
       checks: [
         { at: HOUR, firing: [] },
@@ -49,11 +49,25 @@ export function monitoringScenarios(book: RuleBook, cas: CaCertificates): Scenar
       name: 'm3. cert-manager 1.19 (no certmanager_issuer_ready_status): IssuerReadinessUnmonitored after 1h',
       step: MINUTE,
       until,
-      series: [...certManager(() => true, false), ...cas.healthy(), exporterScraped()],
+      series: [...certManager(() => true, false), ...cas.healthy(), ...referenceLeafChains(), exporterScraped()],
       checks: [
         { at: 59 * MINUTE, firing: [] },
         { at: HOUR, firing: [absent('VaultPkiIssuerReadinessUnmonitored')] },
         { at: until, firing: [absent('VaultPkiIssuerReadinessUnmonitored')] },
+      ],
+    },
+    {
+      name: 'm4. the exporter is scraped but reads no tenant Secret (includeNamespaces left out the tenants): SignerUnmonitored after 1h; ' +
+        'quiet again 5m after the leaf Secrets appear',
+      step: MINUTE,
+      until: 3 * HOUR,
+      series: [...certManager(() => true), ...cas.healthy(), ...referenceLeafChains(300, (t) => t >= 2 * HOUR), exporterScraped()],
+      checks: [
+        { at: 59 * MINUTE, firing: [] },
+        { at: HOUR, firing: [absent('VaultPkiSignerUnmonitored')] },
+        { at: 2 * HOUR - MINUTE, firing: [absent('VaultPkiSignerUnmonitored')] },
+        { at: 2 * HOUR, firing: [] },
+        { at: 3 * HOUR, firing: [] },
       ],
     },
   ];

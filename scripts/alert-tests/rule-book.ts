@@ -44,6 +44,11 @@ export class RuleBook {
     return this.groups.reduce((n, group) => n + group.rules.length, 0);
   }
 
+  /** Every alerting rule `alertname`, in file order. */
+  public rules(alertname: string): Rule[] {
+    return this.alertingRules().filter((rule) => rule.alert === alertname);
+  }
+
   /** The one alerting rule `alertname` whose labels include `ruleLabels`. */
   public rule(alertname: string, ruleLabels: Labels = {}): Rule {
     const found = this.alertingRules().filter((rule) => rule.alert === alertname &&

@@ -79,3 +79,77 @@ export function exporterScraped(): Series {
 function sorted(labels: Labels): [string, string][] {
   return Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
 }
+
+/** Where x509-certificate-exporter (v4) reads a tenant's leaf: the `tls.crt` key of its kubernetes.io/tls Secret. */
+export interface LeafSecret {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** The leaf and the intermediate that signed it, as cert-manager stores them in `tls.crt` (Vault returns the chain). */
+export interface LeafChainProps {
+  readonly secret: LeafSecret;
+  readonly leafCommonName: string;
+  /** The leaf's notAfter (seconds since the epoch: promtool's time starts at 0). */
+  readonly leafNotAfter: number;
+  readonly intermediateCommonName: string;
+  readonly intermediateNotAfter: number;
+  readonly rootCommonName: string;
+  /**
+   * The leaf's notBefore: also exports `x509_cert_not_before` for it, as the exporter does with
+   * `exposeNotBeforeMetric: true` (off in the chart's defaults).
+   * @default - no notBefore series
+   */
+  readonly leafNotBefore?: number;
+  /** Present while `present(t)`. */
+  readonly present?: (t: number) => boolean;
+}
+
+/**
+ * The two `x509_cert_not_after` series the exporter exports for one leaf Secret's `tls.crt` (it splits a PEM bundle into
+ * one series per certificate, pkg/cert/pem/pem.go of v4.2.0): the leaf (issuer_CN = the intermediate) and the
+ * intermediate (subject_CN = the intermediate, issuer_CN = the root).
+ */
+export function leafChain(props: LeafChainProps): Series[] {
+  const where: Labels = { secret_namespace: props.secret.namespace, secret_name: props.secret.name, secret_key: 'tls.crt', ...SCRAPE };
+  const present = props.present ?? (() => true);
+  const leaf: Labels = { ...where, subject_CN: props.leafCommonName, issuer_CN: props.intermediateCommonName, serial_number: `${props.leafNotAfter}` };
+  const notBefore = props.leafNotBefore;
+  return [
+    { metric: 'x509_cert_not_after', labels: leaf, value: (t) => (present(t) ? props.leafNotAfter : undefined) },
+    ...(notBefore !== undefined ? [{ metric: 'x509_cert_not_before', labels: leaf, value: (t: number) => (present(t) ? notBefore : undefined) }] : []),
+    {
+      metric: 'x509_cert_not_after',
+      labels: { ...where, subject_CN: props.intermediateCommonName, issuer_CN: props.rootCommonName, serial_number: `${props.intermediateNotAfter}` },
+      value: (t) => (present(t) ? props.intermediateNotAfter : undefined),
+    },
+  ];
+}
+
+/** The reference scenario's tenants (all on the services intermediate), each with its mTLS certificate's Secret. */
+export const REFERENCE_LEAVES: readonly LeafSecret[] = ['payments', 'auth', 'api'].map((namespace) => ({ namespace, name: `${namespace}-mtls-tls` }));
+
+/** Every reference tenant's leaf chain, the services intermediate `intermediateDays` from expiry. */
+export function referenceLeafChains(intermediateDays = 300, present?: (t: number) => boolean): Series[] {
+  return REFERENCE_LEAVES.flatMap((secret) => leafChain({
+    secret,
+    leafCommonName: `mtls.${secret.namespace}.services.internal`,
+    leafNotAfter: DAY,
+    intermediateCommonName: 'services intermediate CA',
+    intermediateNotAfter: intermediateDays * DAY,
+    rootCommonName: 'acme-root-ca',
+    present,
+  }));
+}
+
+/**
+ * Every CA generation the rules watch in the published ConfigMap, read off the `VaultPkiCaExpiryUnmonitored` rules (one
+ * per generation that signs or is about to), `days` from expiry (roots: 9 years).
+ */
+export function publishedCas(book: RuleBook, days = 300): Series[] {
+  return book.rules('VaultPkiCaExpiryUnmonitored').map((rule, i) => {
+    const labels = selectorLabels(rule.expr, 'x509_cert_not_after');
+    const lifetime = rule.labels?.ca === 'root' ? 9 * 365 : days;
+    return { metric: 'x509_cert_not_after', labels: { ...labels, serial_number: `${8192 + i}`, ...SCRAPE }, value: () => lifetime * DAY };
+  });
+}

@@ -278,15 +278,19 @@ export class PkiAlerts extends Construct {
           `Intermediate CA ${commonName}, which signed leaves in use, expires in less than ${critical / Durations.DAY} days`, runbook), labels),
       ];
     }));
-    // A leaf signed after its generation stopped signing outlives `drainingSince` by more than the longest leaf lifetime.
-    const leafMax = Durations.seconds(PkiLimits.LEAF_MAX_DURATION) + Durations.seconds(PkiLimits.ROTATION_CLOCK_SKEW);
+    // A leaf signed after its generation stopped signing has a notBefore after `drainingSince` (x509-certificate-exporter
+    // with exposeNotBeforeMetric), or, with the exporter's defaults, a notAfter more than the longest leaf lifetime after it.
+    const skew = Durations.seconds(PkiLimits.ROTATION_CLOCK_SKEW);
+    const leafMax = Durations.seconds(PkiLimits.LEAF_MAX_DURATION);
     const retired = intermediates.flatMap((ca) => ca.generations
       .filter((g) => !mayIssue(g) && g.drainingSince !== undefined && !Number.isNaN(g.drainingSince))
       .map((g) => {
         const commonName = PkiNames.generationCommonName(ca.commonName, g.generation);
         const since = Math.floor(g.drainingSince! / 1000);
+        const leaves = (metric: string, after: number) =>
+          `max by (secret_namespace, secret_name) (${metric}{secret_key="tls.crt", issuer_CN=${promString(commonName)}} > ${after})`;
         return withLabels(this.alert('VaultPkiRetiredGenerationSigns', 'critical', '5m',
-          `max by (secret_namespace, secret_name) (x509_cert_not_after{secret_key="tls.crt", issuer_CN=${promString(commonName)}}) > ${since + leafMax}`,
+          `${leaves('x509_cert_not_before', since + skew)} or ${leaves('x509_cert_not_after', since + leafMax + skew)}`,
           `Secret {{ $labels.secret_namespace }}/{{ $labels.secret_name }} holds a leaf signed by ${commonName} after it stopped signing (${g.raw.drainingSince})`,
           `Generation ${g.generation} of intermediate '${ca.name}' is ${g.state.toUpperCase()} in the program, but Vault still signs with it: the switch ` +
           `was not applied, or the mount's default issuer was changed by hand. Run \`vault read ${this.mountPathOf(ca.name)}/config/issuers\` and ` +
