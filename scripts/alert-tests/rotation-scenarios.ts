@@ -8,7 +8,8 @@ import { Scenario, Series } from './scenario';
 import { exporterScraped, leafChain, LeafSecret, publishedCas, REFERENCE_LEAVES } from './x509-exporter';
 
 /** A 24h leaf of `secret` signed at `signedAt` (epoch seconds) by generation `generation` of the services intermediate. */
-function leaf(secret: LeafSecret, generation: 1 | 2, signedAt: number, options: { notBefore?: boolean; present?: (t: number) => boolean } = {}): Series[] {
+function leaf(secret: LeafSecret, generation: 1 | 2, signedAt: number,
+  options: { notBefore?: boolean; present?: (t: number) => boolean } = {}): Series[] {
   const suffix = generation === 1 ? '' : ' g2';
   return leafChain({
     secret,
