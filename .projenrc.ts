@@ -217,6 +217,13 @@ project.addTask('validate:terraform', {
   receiveArgs: true,
 });
 
+// ConsistencyCheck over every synthesized program (each example, the fleet's programs together, the root program).
+project.addTask('check:consistency', {
+  description: 'Run ConsistencyCheck over the synthesized outputs under examples.out (or the given program folders)',
+  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/check-consistency.ts',
+  receiveArgs: true,
+});
+
 project.addTask('check:upstream', {
   description: 'Prove the vendored upstream schemas are intact and identical to ../shared (when it exists)',
   exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/check-upstream.ts',
