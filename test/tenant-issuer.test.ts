@@ -198,9 +198,43 @@ describe('Tenant (Vault half) placed on a cluster (TenantIssuer)', () => {
       const ids = ['spiffe://cluster.local/ns/payments/sa/web', 'spiffe://cluster.local/ns/payments/sa/worker'];
       expect(tenantTerraform(terraform).role.allowed_uri_sans).toEqual(ids);
       const allowed = objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed;
-      expect(allowed.uris).toEqual({ values: ids, required: false });
+      expect(allowed.uris).toMatchObject({ values: ids, required: false });
       expect(allowed.dnsNames.required).toBe(false);
       expect(t.spiffeId('web')).toBe('spiffe://cluster.local/ns/payments/sa/web');
+      // csi-driver-spiffe asks for key encipherment too: allowed in requests (Vault signs with the role's usages).
+      expect(allowed.usages).toEqual(['digital signature', 'server auth', 'client auth', 'key encipherment']);
+
+      // The rules, evaluated: one path segment per name, and a pod's service account may request only its own ID.
+      const [shape, own] = allowed.uris.validations.map((v: any) => v.rule);
+      const web = { namespace: 'payments', username: 'system:serviceaccount:payments:web' };
+      const certManager = { namespace: 'payments', username: 'system:serviceaccount:cert-manager:cert-manager' };
+      expect(celAccepts(shape, ids[0], web)).toBe(true);
+      expect(celAccepts(shape, 'spiffe://cluster.local/ns/payments/sa/web/x', web)).toBe(false);
+      expect(celAccepts(shape, 'spiffe://cluster.local/ns/payments/sa/', web)).toBe(false);
+      expect(celAccepts(shape, 'spiffe://clusterXlocal/ns/payments/sa/web', web)).toBe(false);
+      expect(celAccepts(own, ids[0], web)).toBe(true);
+      expect(celAccepts(own, ids[1], web)).toBe(false); // web asking for worker's identity
+      expect(celAccepts(own, ids[1], { namespace: 'payments', username: 'system:serviceaccount:payments:other' })).toBe(false);
+      expect(celAccepts(own, ids[1], certManager)).toBe(true); // a Certificate: bound by the values list
+    });
+
+    test('opt-in mesh namespaces (istio-csr): any service account of a listed namespace, one path segment only', () => {
+      const scope = newScope();
+      newTenant(scope, { spiffeTrustDomain: 'mesh.acme', spiffeNamespaces: ['shop', 'payments'] });
+      const { manifests, terraform } = synthBoth(scope);
+      const patterns = ['spiffe://mesh.acme/ns/shop/sa/*', 'spiffe://mesh.acme/ns/payments/sa/*'];
+      expect(tenantTerraform(terraform).role.allowed_uri_sans).toEqual(patterns);
+      const uris = objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed.uris;
+      expect(uris.values).toEqual(patterns);
+      expect(uris.validations).toHaveLength(1);
+      const csr = { namespace: 'payments', username: 'system:serviceaccount:cert-manager:cert-manager-istio-csr' };
+      expect(celAccepts(uris.validations[0].rule, 'spiffe://mesh.acme/ns/shop/sa/cart', csr)).toBe(true);
+      // '*' of the allowed values crosses '/' (approver-policy wildcard, Vault go-glob): the rule does not.
+      expect(celAccepts(uris.validations[0].rule, 'spiffe://mesh.acme/ns/shop/sa/cart/ns/kube-system/sa/admin', csr)).toBe(false);
+      expect(errorOf(() => newTenant(newScope(), { spiffeTrustDomain: 'mesh.acme', spiffeNamespaces: ['*'] })))
+        .toMatch(/'spiffeNamespaces' \(\*\) is not a valid namespace name \(RFC 1123 label\): a pattern such as 'ns\/\*' crosses '\/'/);
+      expect(errorOf(() => newTenant(newScope(), { spiffeTrustDomain: 'mesh.acme', spiffeServiceAccounts: ['web/*'] })))
+        .toMatch(/'spiffeServiceAccounts' \(web\/\*\) is not a valid service account name .*list each service account/);
     });
 
     test('opt-in IP SANs for listed ranges', () => {

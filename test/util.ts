@@ -121,6 +121,6 @@ const CEL = celEnv();
  * Whether an approver-policy CEL validation accepts `value`, evaluated as approver-policy v0.27.0 does: once per
  * requested value, with `self` = the value (and `cr` = the request).
  */
-export function celAccepts(rule: string, value: string, cr: { name?: string; namespace?: string } = {}): boolean {
-  return plan(CEL, parse(rule))({ self: value, cr: { name: cr.name ?? 'cr', namespace: cr.namespace ?? 'ns', username: '', groups: [] } }) === true;
+export function celAccepts(rule: string, value: string, cr: { name?: string; namespace?: string; username?: string } = {}): boolean {
+  return plan(CEL, parse(rule))({ self: value, cr: { name: cr.name ?? 'cr', namespace: cr.namespace ?? 'ns', username: cr.username ?? '', groups: [] } }) === true;
 }

@@ -157,9 +157,39 @@ export class PkiNames {
     return `${issuerName}-approver-policy`;
   }
 
+  /**
+   * RoleBinding granting another requester (csi-driver, a workload's own service account, istio-csr) `use` of the
+   * tenant's CertificateRequestPolicy: `<issuer>-approver-policy-<requester>`, the requester's name, e.g. `csi-driver`.
+   */
+  public static policyUseBindingName(issuerName: string, requester: string): string {
+    return `${PkiNames.policyUseRoleName(issuerName)}-${requester}`;
+  }
+
+  /** Role (and RoleBinding) letting a workload's service account create CertificateRequests (csi-driver-spiffe). */
+  public static certificateRequestRoleName(serviceAccountName: string): string {
+    return `${serviceAccountName}-certificate-requests`;
+  }
+
   /** SPIFFE ID of a service account: `spiffe://<trust domain>/ns/<namespace>/sa/<account>`. */
   public static spiffeId(trustDomain: string, namespace: string, serviceAccountName: string): string {
     return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccountName}`;
+  }
+
+  /**
+   * The SPIFFE IDs of every service account of `namespace`: `spiffe://<trust domain>/ns/<namespace>/sa/*`. Vault's
+   * `allowed_uri_sans` (go-glob) and approver-policy's `*` both let that `*` match '/' too, so the library pairs it with
+   * an approver-policy rule that admits one path segment only (`PkiNames.spiffeIdRegex`).
+   */
+  public static spiffeNamespacePattern(trustDomain: string, namespace: string): string {
+    return `spiffe://${trustDomain}/ns/${namespace}/sa/*`;
+  }
+
+  /**
+   * A regular expression (RE2, anchored) matching exactly the SPIFFE IDs `spiffe://<trust domain>/ns/<ns>/sa/<sa>` with
+   * a namespace and a service account name as Kubernetes allows them: nothing after them, no further '/'.
+   */
+  public static spiffeIdRegex(trustDomain: string): string {
+    return `^spiffe://${trustDomain.replace(/[.]/g, '[.]')}/ns/[a-z0-9]([-a-z0-9]*[a-z0-9])?/sa/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$`;
   }
 
   /** ConfigMap (in trust-manager's namespace) the Terraform side writes the CA certificates into. */

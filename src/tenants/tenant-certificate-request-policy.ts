@@ -19,6 +19,10 @@ export interface TenantCertificateRequestPolicyProps {
   readonly usages: KeyUsage[];
   readonly ipAddressPatterns: string[];
   readonly uriPatterns: string[];
+  /** Trust domain of the SPIFFE IDs in `uriPatterns`. */
+  readonly spiffeTrustDomain?: string;
+  /** The service accounts of the tenant's namespace with an exact SPIFFE ID (each may request only its own). */
+  readonly spiffeServiceAccounts: string[];
   readonly certManagerNamespace: string;
   readonly certManagerServiceAccount: string;
   readonly labels: Record<string, string>;
@@ -42,6 +46,22 @@ export class TenantCertificateRequestPolicy extends Construct {
   public static readonly NO_WILDCARD_RULE = "!self.contains('*')";
   /** CEL rule for tenants that allow wildcards: '*' only as the whole leftmost label (`*.x.<domain>`), as Vault issues them. */
   public static readonly LEFTMOST_WILDCARD_RULE = "self.matches('^([*][.])?[^*]+$')";
+
+  /** CEL rule admitting only SPIFFE IDs of one namespace and one service account, nothing after: `*` in the values may not cross '/'. */
+  public static spiffeShapeRule(trustDomain: string): string {
+    return `self.matches('${PkiNames.spiffeIdRegex(trustDomain)}')`;
+  }
+
+  /**
+   * CEL rule binding a request from a service account of the tenant's namespace (csi-driver-spiffe creates each pod's
+   * request with the pod's own token) to that account's own SPIFFE ID; requests by other identities (cert-manager for a
+   * Certificate, csi-driver) are bound by the allowed values only. Core CEL only (no extension functions).
+   */
+  public static ownIdentityRule(namespace: string, ids: { serviceAccount: string; id: string }[]): string {
+    const prefix = `system:serviceaccount:${namespace}:`;
+    return [`!cr.username.startsWith('${prefix}')`, ...ids.map(({ serviceAccount, id }) =>
+      `(cr.username == '${prefix}${serviceAccount}' && self == '${id}')`)].join(' || ');
+  }
 
   public readonly name: string;
 
@@ -68,7 +88,21 @@ export class TenantCertificateRequestPolicy extends Construct {
             }],
           },
           ipAddresses: props.ipAddressPatterns.length > 0 ? { values: props.ipAddressPatterns, required: false } : undefined,
-          uris: props.uriPatterns.length > 0 ? { values: props.uriPatterns, required: false } : undefined,
+          uris: props.uriPatterns.length > 0 ? {
+            values: props.uriPatterns,
+            required: false,
+            validations: [
+              {
+                rule: TenantCertificateRequestPolicy.spiffeShapeRule(props.spiffeTrustDomain!),
+                message: `URI SANs of Issuer ${namespace}/${issuerName} must be SPIFFE IDs spiffe://${props.spiffeTrustDomain}/ns/<namespace>/sa/<service account>`,
+              },
+              ...(props.spiffeServiceAccounts.length > 0 ? [{
+                rule: TenantCertificateRequestPolicy.ownIdentityRule(namespace, props.spiffeServiceAccounts.map((sa) =>
+                  ({ serviceAccount: sa, id: PkiNames.spiffeId(props.spiffeTrustDomain!, namespace, sa) }))),
+                message: `a service account of namespace ${namespace} may request only its own SPIFFE ID`,
+              }] : []),
+            ],
+          } : undefined,
           usages: props.usages.map((u) => u as string as CertificateRequestPolicySpecAllowedUsages),
           isCa: false,
         },

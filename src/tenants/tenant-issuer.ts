@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
+import { KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { grantToCertManager } from './cert-manager-grant';
 import { Tenant } from './tenant';
@@ -7,6 +7,7 @@ import { TenantCertificateRequestPolicy } from './tenant-certificate-request-pol
 import { ClusterChart } from '../cluster/cluster-chart';
 import { ClusterScopedRoleBinding } from '../core/cluster-scoped';
 import { Durations } from '../core/durations';
+import { PkiValidationError } from '../core/errors';
 import { IpRanges } from '../core/ip-ranges';
 import { KeyAlgorithm } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
@@ -47,6 +48,8 @@ export interface ITenantIssuer extends IConstruct {
   readonly spiffeTrustDomain?: string;
   /** Service accounts whose SPIFFE IDs certificates may carry. */
   readonly spiffeServiceAccounts: string[];
+  /** Namespaces any of whose service accounts' SPIFFE IDs certificates may carry (a mesh CA). */
+  readonly spiffeNamespaces: string[];
   /** IP ranges allowed as IP SANs. */
   readonly allowedIpRanges: string[];
   /** The intermediate CA issuing the tenant's certificates. */
@@ -83,9 +86,14 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
   public readonly allowWildcards: boolean;
   public readonly spiffeTrustDomain?: string;
   public readonly spiffeServiceAccounts: string[];
+  public readonly spiffeNamespaces: string[];
   public readonly allowedIpRanges: string[];
   public readonly intermediate: IIntermediateCa;
   public readonly cluster: IPkiCluster;
+  /** Name of the tenant's CertificateRequestPolicy. */
+  public readonly policyName: string;
+  /** Requesters already granted `use` of the policy, by binding name. */
+  private readonly policyRequesters = new Map<string, string>();
   /** The tenant placed here. */
   public readonly tenant: Tenant;
 
@@ -119,8 +127,10 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     this.allowWildcards = tenant.allowWildcards;
     this.spiffeTrustDomain = tenant.spiffeTrustDomain;
     this.spiffeServiceAccounts = tenant.spiffeServiceAccounts;
+    this.spiffeNamespaces = tenant.spiffeNamespaces;
     this.allowedIpRanges = tenant.allowedIpRanges;
     this.intermediate = tenant.intermediate;
+    this.policyName = PkiNames.certificateRequestPolicyName(tenant.namespace, tenant.issuerName);
     Provenance.register(this, 'TenantIssuer');
 
     this.addAuthRole(chart.cluster);
@@ -129,6 +139,30 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
 
   public spiffeId(serviceAccountName: string): string {
     return this.tenant.spiffeId(serviceAccountName);
+  }
+
+  /**
+   * Lets another requester than cert-manager `use` the tenant's CertificateRequestPolicy in the tenant's namespace (a
+   * RoleBinding to the policy's Role), once per requester: the identity that creates the CertificateRequests, which
+   * approver-policy checks `use` for (approver-policy v0.27.0 `predicate.RBACBound`: a SubjectAccessReview for the
+   * request's `spec.username` in its namespace). `requester` names the binding (`<issuer>-approver-policy-<requester>`).
+   * @internal
+   */
+  public _grantPolicyUse(requester: string, serviceAccount: { namespace: string; name: string }): void {
+    const name = PkiNames.policyUseBindingName(this.issuerName, requester);
+    const who = `${serviceAccount.namespace}/${serviceAccount.name}`;
+    const existing = this.policyRequesters.get(name);
+    if (existing === who) return;
+    if (existing !== undefined) {
+      throw new PkiValidationError('TenantIssuer', this.node.path, [`requester '${requester}' is already ${existing}, not ${who}`]);
+    }
+    this.policyRequesters.set(name, who);
+    const labels = PkiNames.labels(this.intermediate.hierarchyName, this.issuerName);
+    new KubeRoleBinding(this, `policy-use-${requester}`, {
+      metadata: { name, namespace: this.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: PkiNames.policyUseRoleName(this.issuerName) },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: serviceAccount.namespace }],
+    });
   }
 
   /** Every object this placement emits into the cluster, for the uniqueness check. */
@@ -231,9 +265,14 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
       allowWildcards: tenant.allowWildcards,
       maxDuration: tenant.maxDuration,
       keyAlgorithm: tenant.keyAlgorithm,
-      usages: tenant.allowedUsages,
+      // csi-driver-spiffe always asks for key encipherment too (v0.15.0 internal/csi/driver/driver.go); Vault signs with
+      // the role's usages whatever the request lists.
+      usages: tenant.spiffeServiceAccounts.length > 0 && !tenant.allowedUsages.includes(KeyUsage.KEY_ENCIPHERMENT)
+        ? [...tenant.allowedUsages, KeyUsage.KEY_ENCIPHERMENT] : tenant.allowedUsages,
       ipAddressPatterns: tenant.allowedIpRanges.flatMap((r) => IpRanges.patterns(r)),
-      uriPatterns: tenant._spiffeIds(),
+      uriPatterns: tenant._uriPatterns(),
+      spiffeTrustDomain: tenant.spiffeTrustDomain,
+      spiffeServiceAccounts: tenant.spiffeServiceAccounts,
       certManagerNamespace: chart.certManagerNamespace,
       certManagerServiceAccount: chart.certManagerServiceAccount,
       labels,

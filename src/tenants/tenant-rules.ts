@@ -24,6 +24,7 @@ export interface ResolvedTenant {
   readonly allowWildcards: boolean;
   readonly spiffeTrustDomain?: string;
   readonly spiffeServiceAccounts: readonly string[];
+  readonly spiffeNamespaces: readonly string[];
   readonly allowedIpRanges: readonly string[];
   readonly tokenTtl: Duration;
   readonly allowIntermediateDomain: boolean;
@@ -85,13 +86,20 @@ export const TENANT_RULES: Rule<ResolvedTenant>[] = [
   (t) => !t.serverAuth && !t.clientAuth && "'serverAuth' and 'clientAuth' are both false; certificates would be good for nothing, enable at least one",
   (t) => t.spiffeTrustDomain !== undefined && !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(t.spiffeTrustDomain)
     && `'spiffeTrustDomain' (${t.spiffeTrustDomain}) is not a SPIFFE trust domain (lower-case letters, digits, '.', '-', '_'), e.g. 'cluster.local'`,
-  (t) => t.spiffeTrustDomain !== undefined && t.spiffeServiceAccounts.length === 0
+  (t) => t.spiffeTrustDomain !== undefined && t.spiffeServiceAccounts.length === 0 && t.spiffeNamespaces.length === 0
     && `'spiffeTrustDomain' (${t.spiffeTrustDomain}) is set but 'spiffeServiceAccounts' is empty; list the service accounts whose SPIFFE IDs ` +
     "certificates may carry (exact IDs: a '.../sa/*' pattern would match '/' too)",
-  (t) => t.spiffeTrustDomain === undefined && t.spiffeServiceAccounts.length > 0
-    && "'spiffeServiceAccounts' is set without 'spiffeTrustDomain'; set the trust domain, e.g. 'cluster.local'",
-  (t) => t.spiffeServiceAccounts.filter((sa) => !Dns.isSubdomain(sa))
-    .map((sa) => `'spiffeServiceAccounts' (${sa}) is not a valid service account name (RFC 1123 subdomain)`),
+  (t) => t.spiffeTrustDomain === undefined && (t.spiffeServiceAccounts.length > 0 || t.spiffeNamespaces.length > 0)
+    && `'${t.spiffeServiceAccounts.length > 0 ? 'spiffeServiceAccounts' : 'spiffeNamespaces'}' is set without 'spiffeTrustDomain'; ` +
+    "set the trust domain, e.g. 'cluster.local'",
+  (t) => t.spiffeServiceAccounts.filter((sa) => !Dns.isSubdomain(sa)).map((sa) => `'spiffeServiceAccounts' (${sa}) is not a valid service account name ` +
+    `(RFC 1123 subdomain)${/[*/]/.test(sa) ? ": a pattern would let one service account's certificate name another's ('*' matches '/' in Vault and " +
+      'approver-policy); list each service account' : ''}`),
+  (t) => t.spiffeNamespaces.filter((ns) => !Dns.isLabel(ns)).map((ns) => `'spiffeNamespaces' (${ns}) is not a valid namespace name (RFC 1123 label)` +
+    `${/[*/]/.test(ns) ? ": a pattern such as 'ns/*' crosses '/' and would allow any path; list each namespace" : ''}`),
+  (t) => t.spiffeServiceAccounts.filter((sa, i) => t.spiffeServiceAccounts.indexOf(sa) !== i)
+    .map((sa) => `'spiffeServiceAccounts' lists '${sa}' twice; remove the duplicate`),
+  (t) => t.spiffeNamespaces.filter((ns, i) => t.spiffeNamespaces.indexOf(ns) !== i).map((ns) => `'spiffeNamespaces' lists '${ns}' twice; remove the duplicate`),
   (t) => t.allowedIpRanges.flatMap((range) => {
     const problem = IpRanges.problem(range);
     return problem ? [`'allowedIpRanges' (${range}) ${problem}`] : [];

@@ -86,6 +86,15 @@ export interface TenantProps {
   readonly spiffeServiceAccounts?: string[];
 
   /**
+   * Opt-in, for a mesh CA (istio-csr): namespaces any of whose service accounts' SPIFFE IDs certificates may carry
+   * (with `spiffeTrustDomain`): `spiffe://<trust domain>/ns/<namespace>/sa/<any service account>`. The requester
+   * (istio-csr) binds each ID to the caller's own token; approver-policy admits exactly one path segment after
+   * `/sa/`, Vault's role `spiffe://<td>/ns/<namespace>/sa/*` (go-glob cannot say "one segment").
+   * @default - none
+   */
+  readonly spiffeNamespaces?: string[];
+
+  /**
    * Opt-in: IP ranges (CIDR) certificates may carry as IP SANs. approver-policy restricts the
    * addresses to these ranges; Vault roles can only allow or refuse IP SANs as a whole.
    * @default - no IP SANs allowed
@@ -137,6 +146,8 @@ export interface ITenant extends IConstruct {
   readonly spiffeTrustDomain?: string;
   /** Service accounts whose SPIFFE IDs certificates may carry. */
   readonly spiffeServiceAccounts: string[];
+  /** Namespaces any of whose service accounts' SPIFFE IDs certificates may carry (a mesh CA). */
+  readonly spiffeNamespaces: string[];
   /** IP ranges allowed as IP SANs. */
   readonly allowedIpRanges: string[];
   /** The intermediate CA issuing the tenant's certificates. */
@@ -195,6 +206,7 @@ export class Tenant extends Construct implements ITenant {
   public readonly allowWildcards: boolean;
   public readonly spiffeTrustDomain?: string;
   public readonly spiffeServiceAccounts: string[];
+  public readonly spiffeNamespaces: string[];
   public readonly allowedIpRanges: string[];
   public readonly intermediate: IIntermediateCa;
   public readonly roleName: string;
@@ -224,6 +236,7 @@ export class Tenant extends Construct implements ITenant {
       allowWildcards: props?.allowWildcards ?? false,
       spiffeTrustDomain: props?.spiffeTrustDomain,
       spiffeServiceAccounts: Object.freeze([...(props?.spiffeServiceAccounts ?? [])]),
+      spiffeNamespaces: Object.freeze([...(props?.spiffeNamespaces ?? [])]),
       allowedIpRanges: Object.freeze([...(props?.allowedIpRanges ?? [])]),
       tokenTtl: props?.tokenTtl ?? PkiLimits.TOKEN_DEFAULT_TTL,
       allowIntermediateDomain: props?.allowIntermediateDomain ?? false,
@@ -263,6 +276,7 @@ export class Tenant extends Construct implements ITenant {
     this.allowWildcards = resolved.allowWildcards;
     this.spiffeTrustDomain = resolved.spiffeTrustDomain;
     this.spiffeServiceAccounts = resolved.spiffeServiceAccounts as string[];
+    this.spiffeNamespaces = resolved.spiffeNamespaces as string[];
     this.allowedIpRanges = resolved.allowedIpRanges as string[];
     this.tokenTtl = resolved.tokenTtl;
     this.allowSystemNamespace = resolved.allowSystemNamespace;
@@ -301,6 +315,12 @@ export class Tenant extends Construct implements ITenant {
     return this.spiffeTrustDomain ? this.spiffeServiceAccounts.map((sa) => this.spiffeId(sa)) : [];
   }
 
+  /** Every URI SAN pattern the tenant allows: its exact SPIFFE IDs, then its mesh namespaces' `.../sa/*`. @internal */
+  public _uriPatterns(): string[] {
+    const td = this.spiffeTrustDomain;
+    return td ? [...this._spiffeIds(), ...this.spiffeNamespaces.map((ns) => PkiNames.spiffeNamespacePattern(td, ns))] : [];
+  }
+
   /** Terraform id of one of the tenant's Vault resources, derived from names. @internal */
   public _terraformId(...kind: string[]): string {
     return PkiNames.terraformId(this.intermediate.hierarchyName, 'tenant', this.roleName, ...kind);
@@ -336,7 +356,7 @@ export class Tenant extends Construct implements ITenant {
       allowWildcardCertificates: this.allowWildcards,
       allowIpSans: this.allowedIpRanges.length > 0,
       allowedDomainsTemplate: false,
-      allowedUriSans: this._spiffeIds(),
+      allowedUriSans: this._uriPatterns(),
       allowedUriSansTemplate: false,
       enforceHostnames: true,
       requireCn: false,
