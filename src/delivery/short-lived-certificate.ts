@@ -1,19 +1,17 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LeafRequest, leafRequest, MIN_RENEW_BEFORE } from './leaf-request';
 import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
-import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
-import { PkiValidationError, Problems } from '../core/errors';
-import { IpRanges } from '../core/ip-ranges';
+import { Problems } from '../core/errors';
 import { KeyAlgorithmFamily } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
 import { KubernetesNames } from '../core/kubernetes-names';
 import { Labels } from '../core/labels';
 import { PkiNames } from '../core/names';
-import { Provenance } from '../core/provenance';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding,
   CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
@@ -99,7 +97,7 @@ export interface ShortLivedCertificateProps {
  */
 export class ShortLivedCertificate extends Construct {
   /** cert-manager's shortest `renewBefore`. */
-  public static readonly MIN_RENEW_BEFORE = Duration.minutes(5);
+  public static readonly MIN_RENEW_BEFORE = MIN_RENEW_BEFORE;
 
   /** Name of the Certificate. */
   public readonly certificateName: string;
@@ -124,40 +122,24 @@ export class ShortLivedCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: ShortLivedCertificateProps) {
     super(scope, id);
-    const issuer = props.issuer;
-    if (!issuer) throw new PkiValidationError('ShortLivedCertificate', this.node.path, ["'issuer' is missing; pass a TenantIssuer"]);
-    if (!Provenance.is(issuer, 'TenantIssuer')) {
-      throw new PkiValidationError('ShortLivedCertificate', this.node.path, [
-        `'issuer' (${String((issuer as any).issuerName ?? issuer)}) was not made by this library; pass a TenantIssuer: a hand-made ITenantIssuer ` +
-        "would skip the tenant's checks (its domains, durations and key are what the Vault role and approver-policy enforce)",
-      ]);
-    }
+    this.certificateName = props?.certificateName ?? id;
+    this.secretName = props?.secretName ?? `${this.certificateName}-tls`;
+    let requested: KeyUsage[] = [];
+    const request = leafRequest(this, 'ShortLivedCertificate', props, (r, problems) => {
+      requested = props.usages ?? r.issuer.allowedUsages;
+      this.ownProblems(props, r, requested, problems);
+    });
+    const issuer = request.issuer;
     this.issuer = issuer;
-    const chart = ClusterChart.containing(this);
-    if (chart.cluster.name !== issuer.cluster.name) {
-      throw new PkiValidationError('ShortLivedCertificate', this.node.path, [
-        `'issuer' (${issuer.namespace}/${issuer.issuerName}) lives in cluster '${issuer.cluster.name}', but this certificate is in cluster ` +
-        `'${chart.cluster.name}': an Issuer serves only its own cluster; place the tenant on '${chart.cluster.name}' and use that TenantIssuer`,
-      ]);
-    }
     this.namespace = issuer.namespace;
-    this.certificateName = props.certificateName ?? id;
-    this.secretName = props.secretName ?? `${this.certificateName}-tls`;
-    this.duration = props.duration
-      ?? Duration.seconds(Math.min(24 * Durations.HOUR, Durations.seconds(issuer.maxDuration)));
-    this.renewBefore = props.renewBefore ?? Duration.seconds(Math.floor(Durations.seconds(this.duration) / 3));
-    const requested = props.usages ?? issuer.allowedUsages;
-    const implied = issuer.keyAlgorithm.keyUsages;
-    this.usages = Object.freeze([...implied, ...requested.filter((u) => !implied.includes(u))]) as KeyUsage[];
-    const dnsNames = [...(props.dnsNames ?? [])];
-    const ipAddresses = [...(props.ipAddresses ?? [])];
-    const uris = props.spiffeServiceAccount !== undefined && issuer.spiffeTrustDomain
-      ? [issuer.spiffeId(props.spiffeServiceAccount)]
-      : [];
-    this.validate(props, requested, dnsNames, ipAddresses);
-    this.dnsNames = Object.freeze(dnsNames) as string[];
-    this.ipAddresses = Object.freeze(ipAddresses.map((ip) => IpRanges.canonical(ip))) as string[];
-    this.uris = Object.freeze(uris) as string[];
+    this.duration = request.duration;
+    this.renewBefore = request.renewBefore;
+    this.usages = Object.freeze(usagesOf(issuer, requested)) as KeyUsage[];
+    this.dnsNames = Object.freeze(request.dnsNames) as string[];
+    this.ipAddresses = Object.freeze(request.ipAddresses) as string[];
+    this.uris = Object.freeze(request.uris) as string[];
+    const dnsNames = request.dnsNames;
+    const uris = request.uris;
 
     const labels = PkiNames.labels(issuer.intermediate.hierarchyName, issuer.issuerName);
     const key = issuer.keyAlgorithm;
@@ -208,9 +190,9 @@ export class ShortLivedCertificate extends Construct {
     });
   }
 
-  private validate(props: ShortLivedCertificateProps, usages: KeyUsage[], dnsNames: string[], ipAddresses: string[]): void {
-    const problems = new Problems();
-    const issuer = this.issuer;
+  /** What only a Certificate has to get right: its names, labels, usages and history. */
+  private ownProblems(props: ShortLivedCertificateProps, request: LeafRequest, usages: KeyUsage[], problems: Problems): void {
+    const issuer = request.issuer;
     const nameFrom = props.certificateName === undefined ? `'certificateName' (${this.certificateName}, the construct id)` : `'certificateName' (${this.certificateName})`;
     const secretFrom = props.secretName === undefined ? `'secretName' (${this.secretName}, derived from 'certificateName' + '-tls')` : `'secretName' (${this.secretName})`;
     problems.check(!Dns.isSubdomain(this.certificateName), () =>
@@ -223,88 +205,31 @@ export class ShortLivedCertificate extends Construct {
       problems.check(key === 'app.kubernetes.io/managed-by' || key.startsWith('vault-pki.cdk8s.io/'), () =>
         `'secretLabels' key '${key}' is the library's own label; choose another key`);
     }
-
-    const max = Durations.seconds(issuer.maxDuration);
-    if (!Durations.isWholePositive(this.duration)) {
-      problems.add(`'duration' (${Durations.describe(this.duration)}) must be a positive whole number of seconds`);
-    } else {
-      const d = Durations.seconds(this.duration);
-      problems.check(d > max, () =>
-        `'duration' (${Durations.describe(this.duration)}) must not exceed the tenant's 'maxDuration' (${Durations.describe(issuer.maxDuration)}); lower 'duration' or raise 'maxDuration'`);
-      problems.check(d < Durations.HOUR, () =>
-        `'duration' (${Durations.describe(this.duration)}) must be at least 1h (cert-manager's minimum); raise 'duration'`);
-      if (!Durations.isWholePositive(this.renewBefore)) {
-        problems.add(`'renewBefore' (${Durations.describe(this.renewBefore)}) must be a positive whole number of seconds`);
-      } else {
-        const r = Durations.seconds(this.renewBefore);
-        problems.check(r >= d, () =>
-          `'renewBefore' (${Durations.describe(this.renewBefore)}) must be shorter than 'duration' (${Durations.describe(this.duration)}); lower 'renewBefore' (default: a third of 'duration')`);
-        problems.check(r < Durations.seconds(ShortLivedCertificate.MIN_RENEW_BEFORE), () =>
-          `'renewBefore' (${Durations.describe(this.renewBefore)}) must be at least ${Durations.describe(ShortLivedCertificate.MIN_RENEW_BEFORE)} (cert-manager's minimum); raise 'renewBefore'`);
-      }
-    }
-
-    problems.check(dnsNames.length === 0 && ipAddresses.length === 0 && props.spiffeServiceAccount === undefined, () =>
-      "the certificate names nothing; set 'dnsNames' (or 'ipAddresses' / 'spiffeServiceAccount')");
-    const seen = new Set<string>();
-    for (const name of dnsNames) {
-      problems.check(seen.has(name), () => `'dnsNames' lists '${name}' twice; remove the duplicate`);
-      seen.add(name);
-      if (Dns.isWildcard(name) && !issuer.allowWildcards) {
-        problems.add(`'dnsNames' (${name}) is a wildcard; issuer '${issuer.namespace}/${issuer.issuerName}' does not allow wildcards: name each host, or set 'allowWildcards' on the TenantIssuer`);
-        continue;
-      }
-      const invalid = Dns.nameProblem(name, issuer.allowWildcards);
-      if (invalid) {
-        problems.add(`'dnsNames' (${name}) ${invalid}`);
-        continue;
-      }
-      const base = Dns.isWildcard(name) ? name.slice(2) : name;
-      const owner = issuer.domains.find((d) => Dns.isWithin(base, d));
-      if (owner === undefined) {
-        problems.add(`'dnsNames' (${name}) is outside the tenant's domains (${issuer.domains.join(', ')}); use a name under them or ask for the domain on the TenantIssuer`);
-      } else if (!Dns.isWildcard(name) && name === owner) {
-        problems.add(`'dnsNames' (${name}) is the tenant's domain itself; Vault roles refuse bare domains (allow_bare_domains=false): use a name under it, e.g. 'svc.${name}'`);
-      }
-    }
-    for (const ip of ipAddresses) {
-      if (!IpRanges.isIp(ip)) {
-        problems.add(`'ipAddresses' (${ip}) is not an IP address`);
-      } else {
-        problems.check(!issuer.allowedIpRanges.some((r) => IpRanges.contains(r, ip)), () =>
-          issuer.allowedIpRanges.length === 0
-            ? `'ipAddresses' (${ip}) is not allowed: the tenant allows no IP SANs; set 'allowedIpRanges' on the TenantIssuer`
-            : `'ipAddresses' (${ip}) is outside the tenant's 'allowedIpRanges' (${issuer.allowedIpRanges.join(', ')})`);
-      }
-    }
-    if (props.spiffeServiceAccount !== undefined) {
-      problems.check(!issuer.spiffeTrustDomain, () =>
-        `'spiffeServiceAccount' (${props.spiffeServiceAccount}) needs a SPIFFE trust domain; set 'spiffeTrustDomain' on the TenantIssuer`);
-      problems.check(!Dns.isSubdomain(props.spiffeServiceAccount), () =>
-        `'spiffeServiceAccount' (${props.spiffeServiceAccount}) is not a valid service account name (RFC 1123 subdomain)`);
-      problems.check(!!issuer.spiffeTrustDomain && !issuer.spiffeServiceAccounts.includes(props.spiffeServiceAccount!), () =>
-        `'spiffeServiceAccount' (${props.spiffeServiceAccount}) is not one of the TenantIssuer's 'spiffeServiceAccounts' ` +
-        `(${issuer.spiffeServiceAccounts.join(', ')}); Vault and approver-policy allow exactly those SPIFFE IDs: add it there`);
-    }
     for (const u of usages) {
       problems.check(!issuer.allowedUsages.includes(u), () =>
         `'usages' (${u}) is not allowed by issuer '${issuer.namespace}/${issuer.issuerName}' (allowed: ${issuer.allowedUsages.join(', ')}); drop it or enable it on the TenantIssuer`);
     }
-    const missing = issuer.allowedUsages.filter((u) => !this.usages.includes(u));
+    const full = usagesOf(issuer, usages);
+    const missing = issuer.allowedUsages.filter((u) => !full.includes(u));
     problems.check(props.usages !== undefined && missing.length > 0 && usages.every((u) => issuer.allowedUsages.includes(u)), () =>
-      `'usages' (${this.usages.join(', ')}) leaves out ${missing.join(', ')}, but Vault signs every certificate of issuer ` +
+      `'usages' (${full.join(', ')}) leaves out ${missing.join(', ')}, but Vault signs every certificate of issuer ` +
       `'${issuer.namespace}/${issuer.issuerName}' with the role's usages (${issuer.allowedUsages.join(', ')}): sign/<role> takes key and extended key ` +
       "usages from the role, not the request; drop 'usages', or set 'serverAuth'/'clientAuth' on a TenantIssuer of its own");
     if (problems.messages.length === 0) {
       const fix = "give every Certificate of a namespace its own 'certificateName' and 'secretName'";
       KubernetesNames.claim(this, [
-        { kind: 'cert-manager.io/Certificate', namespace: this.namespace, name: this.certificateName, from: nameFrom, fix },
-        { kind: '/Secret', namespace: this.namespace, name: this.secretName, from: secretFrom, fix },
+        { kind: 'cert-manager.io/Certificate', namespace: issuer.namespace, name: this.certificateName, from: nameFrom, fix },
+        { kind: '/Secret', namespace: issuer.namespace, name: this.secretName, from: secretFrom, fix },
       ]).forEach((p) => problems.add(p));
     }
     const limit = props.revisionHistoryLimit ?? 1;
     problems.check(!Number.isInteger(limit) || limit < 1, () =>
       `'revisionHistoryLimit' (${limit}) must be a whole number of at least 1`);
-    problems.throwIfAny(this, 'ShortLivedCertificate');
   }
+}
+
+/** The usages a certificate of `issuer` lists: the key's implied usages first, then the requested ones. */
+function usagesOf(issuer: ITenantIssuer, requested: KeyUsage[]): KeyUsage[] {
+  const implied = issuer.keyAlgorithm.keyUsages;
+  return [...implied, ...requested.filter((u) => !implied.includes(u))];
 }
