@@ -39,7 +39,8 @@ export interface LeafRequest {
  * PkiValidationError with every problem (`more` adds the construct's own checks).
  * @internal
  */
-export function leafRequest(owner: Construct, ownerType: string, props: LeafRequestProps, more: (request: LeafRequest, problems: Problems) => void): LeafRequest {
+export function leafRequest(owner: Construct, ownerType: string, props: LeafRequestProps,
+  more: (request: LeafRequest, problems: Problems) => void): LeafRequest {
   const issuer = props?.issuer;
   if (!issuer) throw new PkiValidationError(ownerType, owner.node.path, ["'issuer' is missing; pass a TenantIssuer"]);
   if (!Provenance.is(issuer, 'TenantIssuer')) {
