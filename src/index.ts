@@ -25,6 +25,11 @@ export * from './cluster/gitops-output';
 export * from './delivery/short-lived-certificate';
 export * from './delivery/workload-mount-options';
 export * from './delivery/trust-bundle';
+export * from './delivery/in-memory-certificate';
+// Mesh identities: csi-driver-spiffe SVIDs and istio-csr.
+export * from './mesh/spiffe-csi-driver';
+export * from './mesh/spiffe-identity';
+export * from './mesh/istio-csr';
 // Monitoring and consistency.
 export * from './monitoring/pki-alerts';
 export * from './consistency';

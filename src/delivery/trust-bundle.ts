@@ -159,6 +159,19 @@ export class TrustBundle extends Construct {
     });
   }
 
+  /**
+   * The bundle as a Helm chart's extra volume: the ConfigMap trust-manager writes into the chart's namespace (which must
+   * carry `namespaceLabels`), mounted read-only at `directory`; `file` is the PEM bundle's path in the container.
+   * @internal
+   */
+  public _helmVolume(volumeName: string, directory: string): { volume: any; volumeMount: any; file: string } {
+    return {
+      volume: { name: volumeName, configMap: { name: this.bundleName, items: [{ key: this.key, path: this.key }] } },
+      volumeMount: { name: volumeName, mountPath: directory, readOnly: true },
+      file: `${directory}/${this.key}`,
+    };
+  }
+
   private validate(props: TrustBundleProps, hierarchies: IPkiHierarchy[]): void {
     const problems = new Problems();
     hierarchies.forEach((h, i) => problems.check(!Provenance.is(h, 'PkiHierarchy'), () => i === 0

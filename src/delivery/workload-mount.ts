@@ -14,6 +14,8 @@ export interface VolumeMountRequest {
   readonly defaultPath: string;
   /** The namespace the workload must be in, when the mounted object lives in one namespace. */
   readonly namespace?: string;
+  /** Why the workload must be in `namespace`, e.g. `the Secret lives in`. @default 'the Secret lives in' */
+  readonly namespaceReason?: string;
   /** The volume's name (a valid, unique RFC 1123 label: see `volumeName`). */
   readonly volumeName: string;
   /**
@@ -21,7 +23,8 @@ export interface VolumeMountRequest {
    * when the pod has none).
    */
   readonly secret: boolean;
-  readonly volume: (scope: Construct, id: string, name: string) => kplus.Volume;
+  /** The volume; `fsGroup` is the group the key files must belong to (set for `secret` volumes). */
+  readonly volume: (scope: Construct, id: string, name: string, fsGroup?: number) => kplus.Volume;
 }
 
 /**
@@ -49,8 +52,8 @@ export function mountReadOnly(request: VolumeMountRequest): void {
   const container = options.container ?? workload.containers[0];
   const problems = new Problems();
   problems.check(request.namespace !== undefined && namespace !== request.namespace, () =>
-    `cannot mount into workload '${workload.node.path}' of namespace '${namespace ?? '<none>'}'; the Secret lives in '${request.namespace}': ` +
-    'create the workload in that namespace');
+    `cannot mount into workload '${workload.node.path}' of namespace '${namespace ?? '<none>'}'; ${request.namespaceReason ?? 'the Secret lives in'} ` +
+    `'${request.namespace}': create the workload in that namespace`);
   problems.check(container === undefined, () =>
     `workload '${workload.node.path}' has no container yet; add the container before mounting, or pass 'container'`);
   problems.check(container !== undefined && !workload.containers.includes(container) && !workload.initContainers.includes(container), () =>
@@ -67,7 +70,7 @@ export function mountReadOnly(request: VolumeMountRequest): void {
     // cdk8s-plus renders the pod's securityContext lazily from this object and offers no setter.
     (workload.securityContext as { fsGroup?: number }).fsGroup = fsGroup;
   }
-  const volume = request.volume(owner, `volume-${workload.node.addr}`, request.volumeName);
+  const volume = request.volume(owner, `volume-${workload.node.addr}`, request.volumeName, fsGroup);
   container.mount(options.path ?? request.defaultPath, volume, { readOnly: true });
 }
 
