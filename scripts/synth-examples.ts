@@ -38,7 +38,7 @@ function main(args: string[]): number {
       console.error(`synth-examples: ${example} failed (exit ${result.status ?? result.signal})`);
       return 1;
     }
-    const written = ['dist', 'gitops', 'cdktf.out'].filter((d) => existsSync(join(out, d)));
+    const written = ['dist', 'gitops', 'cdktf.out', 'helm'].filter((d) => existsSync(join(out, d)));
     console.log(`== ${example}: ${written.map((d) => `examples.out/${example}/${d}`).join(', ')} (${Date.now() - started} ms)`);
   }
   return 0;

@@ -4,6 +4,8 @@
 // Exit status: 0 without findings, 1 with findings, 2 when the validation cannot run (usage, unreadable input).
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { basename, dirname, join, sep } from 'path';
+import Ajv from 'ajv';
+import { csiVolumeProblems, WORKLOAD_KINDS } from './csi-volumes';
 import { formatReport, parseYamlDocuments, SchemaRegistry, validateManifests, type ManifestFile } from './strict-schema';
 
 const USAGE = 'usage: validate-schemas [--crds <crd-dir>] [manifest-dir ...]   (defaults: upstream/crds, dist)';
@@ -46,8 +48,40 @@ function loadCrds(dir: string): unknown[] {
  */
 const UNVENDORED = new Set(['argoproj.io/v1alpha1 ApplicationSet']);
 
+/** Helm values files (a `helm/` folder of an output: not Kubernetes objects), checked against the charts' own schemas. */
+const isHelmFile = (file: string) => file.split(sep).includes('helm');
+
+/**
+ * Checks each `helm/<chart>.values.yaml` against the chart's values.schema.json vendored in upstream/helm
+ * (`<chart>-<version>.values.schema.json`), as `helm install -f` does (JSON Schema draft-07). Other files of the folder
+ * (an IstioOperator for istioctl) are notes.
+ */
+function helmValuesProblems(dirs: string[]): { findings: string[]; notes: string[]; checked: number } {
+  const schemas = join(__dirname, '..', 'upstream', 'helm');
+  const available = readdirSync(schemas).filter((f) => f.endsWith('.values.schema.json'));
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const findings: string[] = [];
+  const notes: string[] = [];
+  let checked = 0;
+  for (const file of dirs.flatMap((d) => yamlFiles(d, true)).filter(isHelmFile)) {
+    const chart = basename(file).replace(/\.values\.ya?ml$/, '');
+    const schemaFile = available.find((f) => f.startsWith(`${chart}-v`));
+    if (!basename(file).includes('.values.') || !schemaFile) {
+      notes.push(`note: ${file} not validated here (no vendored schema for it)`);
+      continue;
+    }
+    checked++;
+    const validate = ajv.compile(JSON.parse(readFileSync(join(schemas, schemaFile), 'utf8')));
+    const [doc] = parseYamlDocuments(readFileSync(file, 'utf8'));
+    if (!validate(doc?.value)) {
+      for (const e of validate.errors ?? []) findings.push(`${file}: ${e.instancePath || '.'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''} (${schemaFile})`);
+    }
+  }
+  return { findings, notes, checked };
+}
+
 function loadManifests(dir: string): ManifestFile[] {
-  const files = yamlFiles(dir, true).filter((f) => basename(f) !== 'kustomization.yaml');
+  const files = yamlFiles(dir, true).filter((f) => basename(f) !== 'kustomization.yaml' && !isHelmFile(f));
   if (files.length === 0) throw new Error(`no *.yaml or *.yml file in ${dir} (run the synth first?)`);
   return files.map((file) => ({ file, documents: parseYamlDocuments(readFileSync(file, 'utf8')) }));
 }
@@ -107,11 +141,20 @@ function main(args: readonly string[]): number {
       groups.set(key, [...(groups.get(key) ?? []), file]);
     }
     const unvalidated: string[] = [];
+    const workloads: string[] = [];
+    const volumeFindings: string[] = [];
     for (const files of groups.values()) {
       for (const file of files) {
         const kept = file.documents.filter((d) => {
-          const v = d.value as { apiVersion?: string; kind?: string; metadata?: { name?: string } } | undefined;
-          const skip = v !== undefined && UNVENDORED.has(`${v.apiVersion} ${v.kind}`);
+          const v = d.value as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | undefined;
+          const kind = `${v?.apiVersion} ${v?.kind}`;
+          if (v !== undefined && WORKLOAD_KINDS.has(kind)) {
+            // No vendored schema for core workloads: their csi volumes are checked against the drivers' own rules.
+            workloads.push(`${file.file}: ${v.kind} ${v.metadata?.namespace ?? ''}/${v.metadata?.name}`);
+            volumeFindings.push(...csiVolumeProblems(v).map((p) => `${file.file}: ${v.kind} ${v.metadata?.namespace}/${v.metadata?.name}: ${p}`));
+            return false;
+          }
+          const skip = v !== undefined && UNVENDORED.has(kind);
           if (skip) unvalidated.push(`${file.file}: ${v!.kind} ${v!.metadata?.name}`);
           return !skip;
         });
@@ -130,9 +173,15 @@ function main(args: readonly string[]): number {
     }));
     console.log(formatReport(report).join('\n'));
     for (const u of unvalidated) console.log(`note: ${u} not validated here (its CRD is not vendored; see UNVENDORED in scripts/validate-schemas.ts)`);
+    for (const w of workloads) console.log(`note: ${w}: no vendored schema for the workload itself; its csi-driver volumes were checked`);
+    for (const f of volumeFindings) console.log(f);
+    const helm = helmValuesProblems(manifestDirs);
+    for (const line of [...helm.findings, ...helm.notes]) console.log(line);
+    console.log(`== ${workloads.length} workload(s): csi volumes ${volumeFindings.length} finding(s); ${helm.checked} Helm values file(s) against ` +
+      `the charts' values schemas: ${helm.findings.length} finding(s)`);
     const kustomize = kustomizationProblems(manifestDirs);
     for (const k of kustomize) console.log(k);
-    return report.findings.length > 0 || kustomize.length > 0 ? 1 : 0;
+    return report.findings.length > 0 || kustomize.length > 0 || volumeFindings.length > 0 || helm.findings.length > 0 ? 1 : 0;
   } catch (e) {
     console.error(`validate-schemas: ${e instanceof Error ? e.message : String(e)}`);
     return 2;

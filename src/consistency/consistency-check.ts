@@ -19,6 +19,12 @@ export interface ConsistencyCheckOptions {
    * @default - unknown (the cluster-specific rules check what they can without it)
    */
   readonly cluster?: string;
+
+  /**
+   * The service account cert-manager csi-driver creates CertificateRequests with, as `<namespace>/<name>`.
+   * @default 'cert-manager/cert-manager-csi-driver'
+   */
+  readonly csiDriverServiceAccount?: string;
 }
 
 /** One cluster's findings in a fleet check. */
@@ -52,7 +58,7 @@ export class ConsistencyCheck {
    */
   public static check(manifests: any[], terraform: any, options: ConsistencyCheckOptions = {}): ConsistencyFinding[] {
     const stacks = Array.isArray(terraform) ? terraform : [terraform ?? {}];
-    const index = new OutputIndex(manifests ?? [], stacks, options.cluster);
+    const index = new OutputIndex(manifests ?? [], stacks, options.cluster, options.csiDriverServiceAccount);
     const skip = new Set(options.skip ?? []);
     const findings: ConsistencyFinding[] = [];
     for (const rule of BUILT_IN_RULES) {

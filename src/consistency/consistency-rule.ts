@@ -41,6 +41,18 @@ export enum ConsistencyFindingKind {
    * of that mount that may issue (a rotation would leave the role on an old generation, or signing fails).
    */
   ROLE_ISSUER = 'role-issuer',
+  /**
+   * A workload's csi-driver volume names an Issuer that does not exist, asks for a duration or key its policy or Vault
+   * role refuses, or the identity that creates its requests (csi-driver's service account) may not use the policy.
+   */
+  CSI_VOLUME = 'csi-volume',
+  /**
+   * A workload's csi-driver-spiffe volume: the pod's service account may not create requests or use a policy, or its
+   * SPIFFE ID is not allowed by the policy and the Vault role.
+   */
+  SPIFFE_VOLUME = 'spiffe-volume',
+  /** A Vault role and its Issuer's policy allow different URI SANs, or a URI pattern's `*` could cross '/'. */
+  URI_PATTERNS = 'uri-patterns',
 }
 
 /** One reference that does not resolve between the Kubernetes manifests and the Terraform. */

@@ -37,9 +37,12 @@ export class OutputIndex {
 
   /** The cluster the manifests belong to, when known (a GitOps tree's cluster folder). */
   public readonly cluster?: string;
+  /** csi-driver's service account: `<namespace>/<name>`. */
+  public readonly csiDriverServiceAccount: string;
 
-  constructor(manifests: any[], stacks: any[], cluster?: string) {
+  constructor(manifests: any[], stacks: any[], cluster?: string, csiDriverServiceAccount = 'cert-manager/cert-manager-csi-driver') {
     this.cluster = cluster;
+    this.csiDriverServiceAccount = csiDriverServiceAccount;
     this.manifests = manifests.filter((m) => m && typeof m === 'object' && !Array.isArray(m));
     this.stacks = stacks.filter((s) => s && typeof s === 'object');
     for (const m of this.manifests) {
@@ -160,6 +163,33 @@ export class OutputIndex {
       }
     }
     return [...this.selecting.get(`${namespace}\u0000${name}`) ?? [], ...this.selecting.get(`*\u0000${name}`) ?? []];
+  }
+
+  /**
+   * Whether service account `namespace/name` may do `verb` on `resource` (named `resourceName`) in `inNamespace`,
+   * through a RoleBinding of that namespace to a Role in the manifests.
+   */
+  public mayDo(serviceAccount: { namespace: string; name: string }, inNamespace: string, group: string, resource: string, verb: string,
+    resourceName?: string): boolean {
+    return this.objects('rbac.authorization.k8s.io/v1', 'RoleBinding')
+      .filter((b) => b.metadata?.namespace === inNamespace && b.roleRef?.kind === 'Role'
+        && (b.subjects ?? []).some((s: any) => s.kind === 'ServiceAccount' && s.name === serviceAccount.name
+          && (s.namespace ?? inNamespace) === serviceAccount.namespace))
+      .map((b) => this.object('rbac.authorization.k8s.io/v1', 'Role', inNamespace, b.roleRef.name))
+      .some((role) => (role?.rules ?? []).some((r: any) => (r.apiGroups ?? []).includes(group) && (r.resources ?? []).includes(resource)
+        && ((r.verbs ?? []).includes(verb) || (r.verbs ?? []).includes('*'))
+        && (!r.resourceNames || r.resourceNames.length === 0 || (resourceName !== undefined && r.resourceNames.includes(resourceName)))));
+  }
+
+  /** Every workload object with a pod template (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod), with its pod spec. */
+  public workloads(): { object: any; namespace: string; pod: any }[] {
+    const kinds: [string, string, (o: any) => any][] = [
+      ['apps/v1', 'Deployment', (o) => o.spec?.template?.spec], ['apps/v1', 'StatefulSet', (o) => o.spec?.template?.spec],
+      ['apps/v1', 'DaemonSet', (o) => o.spec?.template?.spec], ['batch/v1', 'Job', (o) => o.spec?.template?.spec],
+      ['batch/v1', 'CronJob', (o) => o.spec?.jobTemplate?.spec?.template?.spec], ['v1', 'Pod', (o) => o.spec],
+    ];
+    return kinds.flatMap(([apiVersion, kind, podOf]) => this.objects(apiVersion, kind)
+      .map((object) => ({ object, namespace: object.metadata?.namespace ?? 'default', pod: podOf(object) ?? {} })));
   }
 
   /** The Vault role behind a cert-manager Issuer (from its `<mount>/sign/<role>` path), if it resolves. */

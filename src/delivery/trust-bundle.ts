@@ -164,10 +164,10 @@ export class TrustBundle extends Construct {
    * carry `namespaceLabels`), mounted read-only at `directory`; `file` is the PEM bundle's path in the container.
    * @internal
    */
-  public _helmVolume(volumeName: string, directory: string): { volume: any; volumeMount: any; file: string } {
+  public _helmVolume(name: string, directory: string): { volume: any; volumeMount: any; file: string } {
     return {
-      volume: { name: volumeName, configMap: { name: this.bundleName, items: [{ key: this.key, path: this.key }] } },
-      volumeMount: { name: volumeName, mountPath: directory, readOnly: true },
+      volume: { name, configMap: { name: this.bundleName, items: [{ key: this.key, path: this.key }] } },
+      volumeMount: { name, mountPath: directory, readOnly: true },
       file: `${directory}/${this.key}`,
     };
   }

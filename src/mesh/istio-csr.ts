@@ -112,14 +112,15 @@ export class IstioCsr extends Construct {
     }
     problems.check(issuer.keyAlgorithm.family !== KeyAlgorithmFamily.RSA || issuer.keyAlgorithm.size !== 2048, () =>
       `the mesh tenant's key is ${issuer.keyAlgorithm}, but Istio's agents, istiod's certificate and istio-csr's serving certificate use ` +
-      'RSA 2048 keys (their defaults; approver-policy would refuse them): use KeyAlgorithm.RSA_2048 for the mesh tenant');
+      'RSA 2048 keys (their defaults; approver-policy would refuse them): use KeyAlgorithm.rsa(2048) for the mesh tenant');
     problems.check(!issuer.allowedUsages.includes(KeyUsage.SERVER_AUTH) || !issuer.allowedUsages.includes(KeyUsage.CLIENT_AUTH), () =>
       "istio-csr requests client auth and server auth for workloads; enable both ('serverAuth', 'clientAuth') on the mesh tenant");
     problems.check(!Durations.isWholePositive(duration) || Durations.seconds(duration) < Durations.HOUR
       || Durations.seconds(duration) > Durations.seconds(issuer.maxDuration), () =>
       `'maxCertificateDuration' (${Durations.describe(duration)}) must be from 1h (cert-manager's minimum) to the mesh tenant's 'maxDuration' ` +
       `(${Durations.describe(issuer.maxDuration)})`);
-    problems.check(Durations.seconds(issuer.maxDuration) < Durations.HOUR || Durations.seconds(issuer.maxDuration) > Durations.seconds(PkiLimits.LEAF_MAX_DURATION),
+    const tenantMax = Durations.seconds(issuer.maxDuration);
+    problems.check(tenantMax < Durations.HOUR || tenantMax > Durations.seconds(PkiLimits.LEAF_MAX_DURATION),
       () => "the mesh tenant's 'maxDuration' must allow istiod's 1h certificate");
     problems.check(revisions.length === 0 || revisions.some((r) => !Dns.isLabel(r)) || new Set(revisions).size !== revisions.length, () =>
       `'revisions' (${revisions.join(', ')}) must be distinct Istio revision names`);

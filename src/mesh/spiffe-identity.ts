@@ -91,8 +91,11 @@ export class SpiffeIdentity extends Construct {
     const name = PkiNames.certificateRequestRoleName(serviceAccount);
     const labels = PkiNames.labels(issuer.intermediate.hierarchyName, issuer.issuerName);
     const problemsAfter = KubernetesNames.claim(this, [{
-      kind: 'rbac.authorization.k8s.io/Role', namespace: this.namespace, name,
-      from: `'serviceAccount' (${serviceAccount})`, fix: 'create one SpiffeIdentity per service account',
+      kind: 'rbac.authorization.k8s.io/Role',
+      namespace: this.namespace,
+      name,
+      from: `'serviceAccount' (${serviceAccount})`,
+      fix: 'create one SpiffeIdentity per service account',
     }]);
     if (problemsAfter.length > 0) throw new PkiValidationError('SpiffeIdentity', this.node.path, problemsAfter);
     new KubeRole(this, 'role', {

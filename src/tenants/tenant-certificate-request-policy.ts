@@ -23,6 +23,11 @@ export interface TenantCertificateRequestPolicyProps {
   readonly spiffeTrustDomain?: string;
   /** The service accounts of the tenant's namespace with an exact SPIFFE ID (each may request only its own). */
   readonly spiffeServiceAccounts: string[];
+  /**
+   * Allow a common name under the tenant's domains (istiod's certificate, which istio-csr's chart renders with
+   * `commonName: istiod.<namespace>.svc`); otherwise a request with a common name is refused.
+   */
+  readonly allowCommonName: boolean;
   readonly certManagerNamespace: string;
   readonly certManagerServiceAccount: string;
   readonly labels: Record<string, string>;
@@ -75,6 +80,17 @@ export class TenantCertificateRequestPolicy extends Construct {
       metadata: { name: this.name, labels: props.labels },
       spec: {
         allowed: {
+          commonName: props.allowCommonName ? {
+            value: '*',
+            required: false,
+            validations: [{
+              rule: props.domains.map((d) => `self.endsWith('.${d}')`).join(' || '),
+              message: `the common name must lie under the domains of Issuer ${namespace}/${issuerName} (${props.domains.join(', ')})`,
+            }, {
+              rule: TenantCertificateRequestPolicy.NO_WILDCARD_RULE,
+              message: `wildcard common names are not allowed for Issuer ${namespace}/${issuerName}`,
+            }],
+          } : undefined,
           // approver-policy's `*` matches any string: `*.<domain>` = every name under the domain.
           dnsNames: {
             values: props.domains.map((d) => `*.${d}`),

@@ -273,6 +273,8 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
       uriPatterns: tenant._uriPatterns(),
       spiffeTrustDomain: tenant.spiffeTrustDomain,
       spiffeServiceAccounts: tenant.spiffeServiceAccounts,
+      // A mesh CA signs istiod's certificate, whose common name istio-csr's chart sets.
+      allowCommonName: tenant.spiffeNamespaces.length > 0,
       certManagerNamespace: chart.certManagerNamespace,
       certManagerServiceAccount: chart.certManagerServiceAccount,
       labels,
