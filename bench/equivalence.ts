@@ -1,107 +1,168 @@
-// Checks that the library's and the baseline's outputs hold the same objects, so the benchmark
-// compares equal work.
+// Checks that the library's and the baseline's outputs are the same, so the benchmark compares equal work: every
+// file of the GitOps tree byte-identical, cdktf's manifest.json identical, and every stack's cdk.tf.json identical
+// once cdktf's construct-path metadata ('//' keys) is dropped.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 
 /** The outcome of comparing the outputs of two runs. */
 export interface EquivalenceReport {
-  /** Both outputs hold the same objects (after normalizing). */
+  /** Both outputs are identical (GitOps files byte for byte, Terraform after dropping '//'). */
   readonly equivalent: boolean;
-  /** Kubernetes YAML files are byte-identical (no normalizing at all). */
-  readonly k8sByteIdentical: boolean;
-  /** Terraform JSON is byte-identical once construct-path metadata ('//') is dropped. */
-  readonly tfIdenticalAfterStrip: boolean;
+  /** Files in the GitOps tree (objects, kustomization.yaml files, inventory.json). */
+  readonly gitopsFiles: number;
+  /** Kubernetes object files among them. */
   readonly k8sObjects: number;
+  /** Cluster folders. */
+  readonly clusters: number;
+  /** Terraform stacks (cdk.tf.json files). */
+  readonly stacks: number;
+  /** Terraform resources over every stack. */
   readonly tfResources: number;
-  /** Every difference found (empty when equivalent). */
+  /** The stacks' cdk.tf.json are byte-identical even before dropping '//' (never expected: construct paths differ). */
+  readonly tfByteIdentical: boolean;
+  /** Every difference, each with its diff (empty when equivalent). */
   readonly differences: string[];
 }
 
-/** Compares the outdirs of two worker runs (each with `k8s/` and `tf/`). */
+/** Compares the outdirs of two worker runs (each with `gitops/` and `tf/`). */
 export function compareOutputs(libraryDir: string, baselineDir: string): EquivalenceReport {
   const differences: string[] = [];
 
-  // Kubernetes: the same YAML files, the same documents in the same order.
-  const k8sLib = path.join(libraryDir, 'k8s');
-  const k8sBase = path.join(baselineDir, 'k8s');
-  const files = yamlFiles(k8sLib);
-  const baseFiles = yamlFiles(k8sBase);
-  if (JSON.stringify(files) !== JSON.stringify(baseFiles)) {
-    differences.push(`Kubernetes files differ: library ${files.join(', ')}; baseline ${baseFiles.join(', ')}`);
+  // The GitOps tree: the same files, byte for byte.
+  const gitLib = path.join(libraryDir, 'gitops');
+  const gitBase = path.join(baselineDir, 'gitops');
+  const files = listFiles(gitLib);
+  const baseFiles = listFiles(gitBase);
+  const baseSet = new Set(baseFiles);
+  const libSet = new Set(files);
+  const onlyLib = files.filter((f) => !baseSet.has(f));
+  const onlyBase = baseFiles.filter((f) => !libSet.has(f));
+  if (onlyLib.length > 0) differences.push(`GitOps files only the library writes (${onlyLib.length}): ${sample(onlyLib)}`);
+  if (onlyBase.length > 0) differences.push(`GitOps files only the baseline writes (${onlyBase.length}): ${sample(onlyBase)}`);
+  for (const file of files.filter((f) => baseSet.has(f))) {
+    const a = fs.readFileSync(path.join(gitLib, file), 'utf8');
+    const b = fs.readFileSync(path.join(gitBase, file), 'utf8');
+    if (a !== b) differences.push(`gitops/${file} differs:\n${lineDiff(a, b)}`);
   }
-  let k8sByteIdentical = differences.length === 0;
-  let k8sObjects = 0;
-  for (const file of files.filter((f) => baseFiles.includes(f))) {
-    const a = fs.readFileSync(path.join(k8sLib, file), 'utf8');
-    const b = fs.readFileSync(path.join(k8sBase, file), 'utf8');
-    if (a !== b) k8sByteIdentical = false;
-    const docsA = parseAllDocuments(a).map((d) => d.toJSON());
-    const docsB = parseAllDocuments(b).map((d) => d.toJSON());
-    k8sObjects += docsA.length;
-    if (docsA.length !== docsB.length) {
-      differences.push(`${file}: library has ${docsA.length} objects, baseline ${docsB.length}`);
-    }
-    for (let i = 0; i < Math.min(docsA.length, docsB.length); i++) {
-      const diff = firstDifference(docsA[i], docsB[i], '');
-      if (diff !== undefined) {
-        differences.push(`${file} object #${i} (${docsA[i]?.kind} ${docsA[i]?.metadata?.namespace ?? ''}/${docsA[i]?.metadata?.name}): ${diff}`);
-      }
-    }
-  }
+  const k8sObjects = files.filter((f) => f.startsWith('clusters/') && f.endsWith('.yaml') && path.posix.basename(f) !== 'kustomization.yaml').length;
+  const clusters = new Set(files.filter((f) => f.startsWith('clusters/')).map((f) => f.split('/')[1])).size;
 
-  // Terraform: the same stack JSON once the construct paths (which name constructs, not resources) are dropped.
-  const tfJson = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'tf', 'stacks', 'vault', 'cdk.tf.json'), 'utf8'));
-  const tfLib = stripConstructMetadata(tfJson(libraryDir));
-  const tfBase = stripConstructMetadata(tfJson(baselineDir));
-  const tfIdenticalAfterStrip = JSON.stringify(tfLib) === JSON.stringify(tfBase);
-  const tfDiff = firstDifference(tfLib, tfBase, '');
-  if (tfDiff !== undefined) differences.push(`cdk.tf.json: ${tfDiff}`);
+  // Terraform: the same manifest, the same stacks, each stack's JSON identical without the '//' metadata.
   const manifest = (dir: string) => fs.readFileSync(path.join(dir, 'tf', 'manifest.json'), 'utf8');
-  if (manifest(libraryDir) !== manifest(baselineDir)) differences.push('tf/manifest.json differs');
-  const tfResources = Object.values<Record<string, unknown>>(tfLib.resource ?? {})
-    .reduce((n, byId) => n + Object.keys(byId).length, 0);
+  const manifestLib = manifest(libraryDir);
+  const manifestBase = manifest(baselineDir);
+  if (manifestLib !== manifestBase) differences.push(`tf/manifest.json differs:\n${lineDiff(manifestLib, manifestBase)}`);
+  const stacks = (dir: string) => listFiles(path.join(dir, 'tf', 'stacks')).filter((f) => path.posix.basename(f) === 'cdk.tf.json');
+  const stacksLib = stacks(libraryDir);
+  const stacksBase = stacks(baselineDir);
+  if (stacksLib.join('\n') !== stacksBase.join('\n')) {
+    differences.push(`Terraform stacks differ: library ${stacksLib.join(', ')}; baseline ${stacksBase.join(', ')}`);
+  }
+  let tfResources = 0;
+  let tfByteIdentical = true;
+  for (const stack of stacksLib.filter((s) => stacksBase.includes(s))) {
+    const rawLib = fs.readFileSync(path.join(libraryDir, 'tf', 'stacks', stack), 'utf8');
+    const rawBase = fs.readFileSync(path.join(baselineDir, 'tf', 'stacks', stack), 'utf8');
+    if (rawLib !== rawBase) tfByteIdentical = false;
+    const lib = JSON.stringify(withoutConstructMetadata(JSON.parse(rawLib)), undefined, 2);
+    const base = JSON.stringify(withoutConstructMetadata(JSON.parse(rawBase)), undefined, 2);
+    if (lib !== base) differences.push(`tf/stacks/${stack} differs (after dropping '//'):\n${lineDiff(lib, base)}`);
+    tfResources += Object.values<Record<string, unknown>>(JSON.parse(rawLib).resource ?? {}).reduce((n, byId) => n + Object.keys(byId).length, 0);
+  }
 
   return {
     equivalent: differences.length === 0,
-    k8sByteIdentical,
-    tfIdenticalAfterStrip,
+    gitopsFiles: files.length,
     k8sObjects,
+    clusters,
+    stacks: stacksLib.length,
     tfResources,
+    tfByteIdentical,
     differences,
   };
 }
 
-function yamlFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+/** Every file under `dir`, as sorted '/'-separated paths relative to it. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .sort();
 }
 
-/** Drops each resource's `//` block (`metadata.path` is the construct path, `uniqueId` its logical id). */
-function stripConstructMetadata(stack: any): any {
-  for (const byId of Object.values<Record<string, any>>(stack.resource ?? {})) {
-    for (const resource of Object.values(byId)) delete resource['//'];
-  }
-  return stack;
+/** Drops every `//` key: cdktf's metadata (each resource's construct path and unique id, the stack's metadata). */
+function withoutConstructMetadata(value: any): any {
+  if (Array.isArray(value)) return value.map(withoutConstructMetadata);
+  if (value === null || typeof value !== 'object') return value;
+  const out: any = {};
+  for (const [k, v] of Object.entries(value)) if (k !== '//') out[k] = withoutConstructMetadata(v);
+  return out;
 }
 
-/** The path of the first difference between two JSON values (object key order ignored), or undefined. */
-function firstDifference(a: unknown, b: unknown, at: string): string | undefined {
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b)) return `${at || '.'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
-    if (a.length !== b.length) return `${at || '.'}: ${a.length} items vs ${b.length}`;
-    for (let i = 0; i < a.length; i++) {
-      const d = firstDifference(a[i], b[i], `${at}[${i}]`);
-      if (d !== undefined) return d;
-    }
-    return undefined;
+function sample(items: string[]): string {
+  return items.slice(0, 5).join(', ') + (items.length > 5 ? ', ...' : '');
+}
+
+/**
+ * A compact unified-style diff (library lines '-', baseline lines '+', 2 lines of context, at most `maxLines` lines):
+ * a longest-common-subsequence diff of the lines between the common prefix and suffix.
+ */
+export function lineDiff(a: string, b: string, maxLines = 40): string {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  let start = 0;
+  while (start < x.length && start < y.length && x[start] === y[start]) start++;
+  let endX = x.length;
+  let endY = y.length;
+  while (endX > start && endY > start && x[endX - 1] === y[endY - 1]) {
+    endX--;
+    endY--;
   }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    for (const k of keys) {
-      const d = firstDifference((a as any)[k], (b as any)[k], `${at}.${k}`);
-      if (d !== undefined) return d;
+  const xs = x.slice(start, endX);
+  const ys = y.slice(start, endY);
+  // Edit script: ' ' same, '-' library only, '+' baseline only (with the library's line number for ' ' and '-').
+  const ops: Array<{ op: ' ' | '-' | '+'; text: string; line: number }> = [];
+  const context = 2;
+  for (let i = Math.max(0, start - context); i < start; i++) ops.push({ op: ' ', text: x[i], line: i + 1 });
+  if (xs.length * ys.length <= 4_000_000) {
+    // lcs[i][j]: length of the LCS of xs[i..] and ys[j..].
+    const lcs = Array.from({ length: xs.length + 1 }, () => new Uint32Array(ys.length + 1));
+    for (let i = xs.length - 1; i >= 0; i--) {
+      for (let j = ys.length - 1; j >= 0; j--) lcs[i][j] = xs[i] === ys[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
     }
-    return undefined;
+    let i = 0;
+    let j = 0;
+    while (i < xs.length || j < ys.length) {
+      if (i < xs.length && j < ys.length && xs[i] === ys[j]) {
+        ops.push({ op: ' ', text: xs[i], line: start + i + 1 });
+        i++;
+        j++;
+      } else if (i < xs.length && (j >= ys.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
+        ops.push({ op: '-', text: xs[i], line: start + i + 1 });
+        i++;
+      } else {
+        ops.push({ op: '+', text: ys[j++], line: start + i + 1 });
+      }
+    }
+  } else {
+    ops.push(...xs.map((text, i) => ({ op: '-' as const, text, line: start + i + 1 })), ...ys.map((text) => ({ op: '+' as const, text, line: endX + 1 })));
   }
-  return a === b ? undefined : `${at || '.'}: library ${JSON.stringify(a)}, baseline ${JSON.stringify(b)}`;
+  for (let i = endX; i < Math.min(x.length, endX + context); i++) ops.push({ op: ' ', text: x[i], line: i + 1 });
+
+  // Changed lines with their context; '...' where unchanged lines are left out.
+  const changed = ops.map((o, i) => (o.op !== ' ' ? i : -1)).filter((i) => i >= 0);
+  const keep = new Set(changed.flatMap((i) => Array.from({ length: 2 * context + 1 }, (_, k) => i - context + k)));
+  const out = [`    (- library, + baseline; from line ${ops.find((o) => o.op !== ' ')?.line ?? start + 1} of the library's file)`];
+  let skipped = false;
+  for (const [i, o] of ops.entries()) {
+    if (!keep.has(i)) {
+      skipped = true;
+      continue;
+    }
+    if (skipped) out.push('    ...');
+    skipped = false;
+    out.push(`    ${o.op} ${o.text}`);
+  }
+  if (out.length > maxLines + 1) return [...out.slice(0, maxLines + 1), `    ... (${out.length - maxLines - 1} more diff lines)`].join('\n');
+  return out.join('\n');
 }

@@ -125,7 +125,7 @@ function functionLabel(frame: CallFrame): string {
   return frame.url && frame.lineNumber === 0 && frame.columnNumber === 0 ? '(module top level)' : '(anonymous)';
 }
 
-/** Turns call frames into readable places: `node_modules/cdk8s/lib/resolve.js:12`, `src/tenant-issuer.ts:210`. */
+/** Turns call frames into readable places: `node_modules/cdk8s/lib/resolve.js:12`, `src/tenants/tenant-issuer.ts:210`. */
 class Locator {
   private readonly libDir: string;
   private readonly maps = new Map<string, SourceMap | undefined>();

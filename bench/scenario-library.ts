@@ -1,31 +1,60 @@
-// The scenario as a user writes it with the library (the compiled JS in lib/, as users run it).
-import { App, Chart } from 'cdk8s';
+// The scenario as a user writes it with the library (the compiled JS in lib/, as users run it): the platform
+// program and the tenants program of examples/fleet in one.
+import { App } from 'cdk8s';
 import { App as TerraformApp } from 'cdktf';
 // lib/ exists once `npm run bench` has compiled the library (its first step), not on a fresh clone.
 // eslint-disable-next-line import/no-unresolved
-import { PkiHierarchy, ShortLivedCertificate, TenantIssuer, VaultPkiStack, VaultServerCa } from '../lib';
 import {
-  BuiltScenario, Outdirs, SCENARIO, tenantCertificateDnsName, tenantDomain, tenantNamespace,
+  ClusterChart, GitOpsOutput, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TenantStacks, TrustBundle, VaultPkiStack,
+  VaultServerCa,
+} from '../lib';
+import {
+  BuiltScenario, certificateDnsName, clusterName, FleetSize, Outdirs, SCENARIO, tenantDomain, tenantNamespace,
 } from './scenarios';
 
-export function buildLibraryScenario(tenants: number, outdirs: Outdirs): BuiltScenario {
-  const k8s = new App({ outdir: outdirs.k8s });
+export function buildLibraryScenario(size: FleetSize, outdirs: Outdirs): BuiltScenario {
   const tf = new TerraformApp({ outdir: outdirs.tf });
-  const vault = new VaultPkiStack(tf, SCENARIO.stackId, { address: SCENARIO.vaultAddress, serverCa: VaultServerCa.systemTrust() });
-  const chart = new Chart(k8s, SCENARIO.chartId);
-  const pki = new PkiHierarchy(chart, SCENARIO.hierarchy, {
-    vault,
+  const k8s = new App();
+
+  // The platform: hierarchy, clusters (auth mounts), and per cluster the trust bundle and the alerts.
+  const vault = new VaultPkiStack(tf, SCENARIO.platformStack, { address: SCENARIO.vaultAddress, serverCa: VaultServerCa.systemTrust() });
+  const pki = new PkiHierarchy(vault, SCENARIO.hierarchy, {
     root: { commonName: SCENARIO.rootCommonName },
     intermediates: [{ name: SCENARIO.intermediate, domains: [SCENARIO.intermediateDomain] }],
   });
-  for (let i = 0; i < tenants; i++) {
-    const ns = tenantNamespace(i);
-    const issuer = new TenantIssuer(chart, ns, {
-      intermediate: pki.intermediate(SCENARIO.intermediate),
-      namespace: ns,
-      domains: [tenantDomain(i)],
-    });
-    new ShortLivedCertificate(chart, `${ns}-mtls`, { issuer, dnsNames: [tenantCertificateDnsName(i)] });
+  const charts: ClusterChart[] = [];
+  for (let c = 0; c < size.clusters; c++) {
+    const name = clusterName(c);
+    // Vault runs in the cluster (TokenReviewer.vaultServiceAccount(), the default).
+    const cluster = new PkiCluster(vault, name);
+    const chart = new ClusterChart(k8s, name, { cluster, ruleLabels: SCENARIO.ruleLabels });
+    new TrustBundle(chart, SCENARIO.trustBundle, { hierarchy: pki, namespaceLabels: SCENARIO.trustNamespaceLabels });
+    new PkiAlerts(chart, SCENARIO.alerts, { hierarchy: pki });
+    charts.push(chart);
   }
-  return { k8s, tf };
+
+  // The tenants: sharded Vault stacks, every tenant on every cluster with two certificates.
+  const shards = new TenantStacks(tf, SCENARIO.tenantStacks, {
+    shards: SCENARIO.shards,
+    address: SCENARIO.vaultAddress,
+    serverCa: VaultServerCa.systemTrust(),
+  });
+  const services = pki.intermediate(SCENARIO.intermediate);
+  for (let i = 0; i < size.tenants; i++) {
+    const ns = tenantNamespace(i);
+    const tenant = new Tenant(shards.stackFor(ns), ns, { intermediate: services, namespace: ns, domains: [tenantDomain(i)] });
+    for (const chart of charts) {
+      const issuer = tenant.placeOn(chart);
+      for (const service of SCENARIO.services) {
+        new ShortLivedCertificate(chart, `${ns}-${service}`, { issuer, certificateName: service, dnsNames: [certificateDnsName(service, i)] });
+      }
+    }
+  }
+
+  return {
+    writeGitOps: () => {
+      GitOpsOutput.write(k8s, { outdir: outdirs.gitops });
+    },
+    synthTerraform: () => tf.synth(),
+  };
 }

@@ -1,51 +1,72 @@
-// The benchmark scenario, shared by the library and the baseline builders: one hierarchy (root
-// `acme-root-ca`, intermediate `services`) and N tenants `team-<i>`, each with one TenantIssuer and
-// one 24h mTLS ShortLivedCertificate.
+// The benchmark scenario, shared by the library and the baseline builders: a fleet of C clusters and T tenants,
+// both halves in one program (the two examples/fleet programs combined):
 //
-// Each builder lives in its own module and is loaded lazily, so a baseline run never loads the
-// library (nor cdk8s-plus-28, which the library imports) and a library run pays its real load cost.
+// - Vault half (cdktf): the stack `pki-platform` with the hierarchy `pki` (root `acme-root-ca`, intermediate
+//   `services` for services.internal) and one PkiCluster (Kubernetes auth mount, CA ConfigMap) per cluster; tenant
+//   shards `tenants-00..09` holding the T tenants `team-000..` (PKI role, policy, one auth role per cluster).
+// - Cluster half (cdk8s): one ClusterChart per cluster `cluster-00..` with a TrustBundle and PkiAlerts; every tenant
+//   placed on every cluster (C x T placements), each placement with 2 ShortLivedCertificates (`api`, `worker`).
+// - Output: the GitOps tree (clusters/<cluster>/<ns>/..., kustomizations, inventory.json) and cdktf.out.
+//
+// Each builder lives in its own module and is loaded lazily, so a baseline run never loads the library
+// (nor cdk8s-plus-28, which the library imports) and a library run pays its real load cost.
 
 /** Which implementation of the scenario a run measures. */
 export type Variant = 'library' | 'baseline';
 
 export const VARIANTS: readonly Variant[] = ['library', 'baseline'];
 
+/** How big a fleet is: every tenant is placed on every cluster. */
+export interface FleetSize {
+  readonly clusters: number;
+  readonly tenants: number;
+}
+
 /** Where one run writes its two outputs. */
 export interface Outdirs {
-  /** cdk8s outdir (the Kubernetes YAML). */
-  readonly k8s: string;
-  /** cdktf outdir (manifest.json + stacks/vault/cdk.tf.json). */
+  /** Root of the GitOps tree (clusters/, inventory.json). */
+  readonly gitops: string;
+  /** cdktf outdir (manifest.json + stacks/<stack>/cdk.tf.json). */
   readonly tf: string;
 }
 
-/** Anything with a synth(): the cdk8s and the cdktf App. */
-export interface Synthesizable {
-  synth(): void;
-}
-
-/** The two apps of a built scenario, ready to synthesize. */
+/** A built scenario (construct trees only), ready to write. */
 export interface BuiltScenario {
-  readonly k8s: Synthesizable;
-  readonly tf: Synthesizable;
+  /** Writes the GitOps tree (the library: GitOpsOutput.write; the baseline: its own writer). */
+  writeGitOps(): void;
+  /** cdktf App.synth(). */
+  synthTerraform(): void;
 }
 
-/** Builds the scenario for `tenants` tenants (construct tree only, no synth). */
-export type ScenarioBuilder = (tenants: number, outdirs: Outdirs) => BuiltScenario;
+/** Builds the scenario (construct trees only, nothing written). */
+export type ScenarioBuilder = (size: FleetSize, outdirs: Outdirs) => BuiltScenario;
 
-/** The fixed part of the scenario, and how tenants are named; both builders use exactly these values. */
+/** The fixed part of the scenario; both builders use exactly these values. */
 export const SCENARIO = {
-  vaultAddress: 'https://vault.internal:8200',
+  vaultAddress: 'https://vault.acme.internal:8200',
+  platformStack: 'pki-platform',
   hierarchy: 'pki',
   rootCommonName: 'acme-root-ca',
   intermediate: 'services',
   intermediateDomain: 'services.internal',
-  chartId: 'pki',
-  stackId: 'vault',
+  tenantStacks: 'tenants',
+  shards: 10,
+  ruleLabels: { release: 'kube-prometheus-stack' } as Record<string, string>,
+  trustBundle: 'internal-ca',
+  trustNamespaceLabels: { 'inject-ca': 'true' } as Record<string, string>,
+  alerts: 'alerts',
+  /** The certificates of every placement (one per service). */
+  services: ['api', 'worker'] as readonly string[],
 } as const;
 
-/** Namespace of tenant `i`. */
+/** Name of cluster `i`: `cluster-00`, `cluster-01`, ... */
+export function clusterName(i: number): string {
+  return `cluster-${String(i).padStart(2, '0')}`;
+}
+
+/** Namespace (and name) of tenant `i`: `team-000`, `team-001`, ... */
 export function tenantNamespace(i: number): string {
-  return `team-${i}`;
+  return `team-${String(i).padStart(3, '0')}`;
 }
 
 /** Domain tenant `i` owns. */
@@ -53,9 +74,14 @@ export function tenantDomain(i: number): string {
   return `${tenantNamespace(i)}.${SCENARIO.intermediateDomain}`;
 }
 
-/** The DNS name of tenant `i`'s mTLS certificate. */
-export function tenantCertificateDnsName(i: number): string {
-  return `mtls.${tenantDomain(i)}`;
+/** The DNS name of tenant `i`'s certificate for `service`. */
+export function certificateDnsName(service: string, i: number): string {
+  return `${service}.${tenantDomain(i)}`;
+}
+
+/** `3 x 5`: clusters x tenants. */
+export function describeSize(size: FleetSize): string {
+  return `${size.clusters} x ${size.tenants}`;
 }
 
 /** Loads the builder of `variant` (and, with it, only the modules that variant needs). */
