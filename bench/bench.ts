@@ -13,7 +13,9 @@
 //   --reps 3 | --reps 5,3   repetitions per size (default 5, and 3 from 2000 placements on)
 //   --check 3x5             clusters x tenants of the equivalence check run first (0 skips it)
 //   --consistency 1         ConsistencyCheck runs on the library output of the largest size (0 skips them)
-//   --keep                  keep every run's output under bench/out/runs/
+//   --keep                  keep every run's output under <out>/runs/
+//   --out /dev/shm/...      where runs write (default: /dev/shm/cdk8s-vault-pki-bench where /dev/shm exists, a
+//                           memory-backed filesystem, so disk latency does not swamp the comparison; else bench/out)
 //   --max-wait 10           before each pair, wait up to this many seconds for other processes to
 //                           go (nearly) idle (0: don't wait); busy runs are flagged either way
 //   --profile               instead of benchmarking: one run (first size; default 10 x 200) under
@@ -41,7 +43,11 @@ import { describeSize, FleetSize, Variant } from './scenarios';
 const ROOT = path.resolve(__dirname, '..');
 const BENCH_DIR = __dirname;
 const WORKER_DIR = path.join(ROOT, '.bench');
-const OUT_DIR = path.join(BENCH_DIR, 'out');
+/** Where runs write by default: a memory-backed filesystem when there is one (both variants write the same bytes). */
+const DEFAULT_OUT_DIR = fs.existsSync('/dev/shm') ? path.join('/dev/shm', 'cdk8s-vault-pki-bench') : path.join(BENCH_DIR, 'out');
+/** Where equivalence outputs and profiles are kept (in the repository, git-ignored). */
+const KEEP_DIR = path.join(BENCH_DIR, 'out');
+let OUT_DIR = DEFAULT_OUT_DIR;
 
 /** Targets of the issue: library/baseline ratio of the medians (wall time and peak RSS). */
 const TARGET_RATIO = 1.3;
@@ -112,7 +118,7 @@ function parseArgs(argv: string[]): Options {
       values.set(arg.slice(2), argv[++i]);
     }
   }
-  const known = ['clusters', 'tenants', 'reps', 'check', 'consistency', 'variant', 'top', 'max-wait'];
+  const known = ['clusters', 'tenants', 'reps', 'check', 'consistency', 'variant', 'top', 'max-wait', 'out'];
   for (const key of values.keys()) {
     if (!known.includes(key)) throw new Error(`unknown option '--${key}'`);
   }
@@ -136,6 +142,7 @@ function parseArgs(argv: string[]): Options {
   const reps = sizes.map((s, i) => Math.max(1, repsGiven
     ? repsGiven[repsGiven.length === 1 ? 0 : i]
     : (placements(s) >= LARGE_PLACEMENTS ? 3 : 5)));
+  if (values.has('out')) OUT_DIR = path.resolve(values.get('out')!);
   const variant = values.get('variant') ?? 'library';
   if (!['library', 'baseline', 'consistency'].includes(variant)) {
     throw new Error(`--variant: '${variant}' is not library, baseline or consistency`);
@@ -332,7 +339,7 @@ function markdown(headers: string[], rows: string[][], align: string): string {
 }
 
 async function equivalenceCheck(worker: string, size: FleetSize): Promise<void> {
-  const dir = path.join(OUT_DIR, 'equivalence');
+  const dir = path.join(KEEP_DIR, 'equivalence');
   const lib = await runWorker(worker, 'library', size, path.join(dir, 'library'));
   const base = await runWorker(worker, 'baseline', size, path.join(dir, 'baseline'));
   const report = compareOutputs(path.join(dir, 'library'), path.join(dir, 'baseline'));
@@ -575,7 +582,7 @@ async function benchmark(options: Options, workers: { synth: string; consistency
 
 async function runProfile(options: Options, workers: { synth: string; consistency: string }): Promise<void> {
   const size = options.sizes[0];
-  const dir = path.join(OUT_DIR, 'profile');
+  const dir = path.join(KEEP_DIR, 'profile');
   fs.mkdirSync(dir, { recursive: true });
   const name = `${options.variant}-${sizeKey(size)}.cpuprofile`;
   fs.rmSync(path.join(dir, name), { force: true });
@@ -623,7 +630,7 @@ async function main(): Promise<void> {
   const workers = prepareWorkers();
   console.log(`cdk8s-vault-pki fleet bench: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), `
     + `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB${process.env.NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.NODE_OPTIONS}` : ''}`);
-  console.log('each run: a fresh `node .bench/worker.js` process (plain JS, compiled lib/), outputs under bench/out/');
+  console.log(`each run: a fresh \`node .bench/worker.js\` process (plain JS, compiled lib/), outputs under ${OUT_DIR}`);
   if (options.profile) {
     await runProfile(options, workers);
     return;

@@ -57,7 +57,13 @@ function main(argv: string[]): number {
     console.log(`== provider schema check of cdktf.out/stacks/vault/cdk.tf.json: ${terraform.length} finding(s)`);
     for (const f of terraform) console.log(`   ${f.address} .${f.path}: ${f.problem}`);
 
-    const failed = findings.length + report.findings.length + terraform.length;
+    // The README's documented deep import of the error class resolves in the installed package.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const errors = require(path.join(app, 'node_modules', 'cdk8s-vault-pki', 'lib', 'core', 'errors'));
+    const deepImport = typeof errors.PkiValidationError === 'function' ? 0 : 1;
+    console.log(`== cdk8s-vault-pki/lib/core/errors exports PkiValidationError: ${deepImport === 0 ? 'yes' : 'NO'}`);
+
+    const failed = findings.length + report.findings.length + terraform.length + deepImport;
     console.log(failed === 0 ? 'test:consumer: OK: installed from the packed tarball, the quick start ran and its outputs check clean'
       : `test:consumer: FAILED with ${failed} finding(s)`);
     return failed === 0 ? 0 : 1;

@@ -43,13 +43,13 @@ const payments = new Tenant(vault, 'payments', {
 });
 const issuer = payments.placeOn(chart);
 
-// A 24h certificate, renewed at 16h with a new key every time.
+// A 24h certificate, renewed 8h before expiry with a new key every time.
 new ShortLivedCertificate(chart, 'payments-mtls', {
   issuer,
   dnsNames: ['api.payments.services.internal'],
 });
 
-// This PKI's root CA in a ConfigMap of every namespace labelled inject-ca=true.
+// The PKI's root CA (every live generation) in a ConfigMap of every namespace labelled inject-ca=true.
 new TrustBundle(chart, 'internal-ca', { hierarchy: pki, namespaceLabels: { 'inject-ca': 'true' } });
 
 // Alerts scaled to the real durations.

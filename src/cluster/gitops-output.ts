@@ -96,47 +96,64 @@ export class GitOpsOutput {
     }
     const clusters = [...byCluster.keys()].sort();
 
-    const files: FileEntry[] = [];
-    let objects = 0;
-    for (const cluster of clusters) {
-      const folders = new Map<string, Map<string, string>>();
+    // Pass 1, names only: where every object goes, and no two in one file; nothing is deleted before this holds.
+    // Every API object whose closest chart is one of the cluster's (what cdk8s writes for the chart; each goes to its
+    // own file, so cdk8s's dependency order does not matter here).
+    const plan = clusters.map((cluster) => {
+      const placed = new Map<string, ApiObject>();
       for (const chart of byCluster.get(cluster)!) {
-        // Every API object whose closest chart is this one (what cdk8s writes for the chart; each goes to its own file,
-        // so cdk8s's dependency order does not matter here).
-        const apiObjects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
-        for (const object of apiObjects.map((o) => o.toJson())) {
-          const folder = PkiNames.namespaceFolder(cluster, object.metadata?.namespace);
-          const file = `${String(object.kind).toLowerCase()}-${object.metadata?.name}.yaml`;
-          const inFolder = folders.get(folder) ?? new Map<string, string>();
-          if (inFolder.has(file)) {
-            throw new PkiValidationError('GitOpsOutput', chart.node.path, [`two objects would be written to ${folder}/${file}; give them different names`]);
+        for (const object of chart.node.findAll()) {
+          if (!(object instanceof ApiObject) || Chart.of(object) !== chart) continue;
+          const where = GitOpsOutput.fileOf(cluster, object.kind, object.metadata.namespace, object.metadata.name);
+          if (placed.has(where)) {
+            throw new PkiValidationError('GitOpsOutput', chart.node.path, [`two objects would be written to ${where}; give them different names`]);
           }
-          inFolder.set(file, Yaml.stringify(object));
-          folders.set(folder, inFolder);
-          objects++;
+          placed.set(where, object);
         }
+      }
+      return { cluster, placed };
+    });
+    const inventory = `${JSON.stringify(GitOpsOutput.inventory(charts), undefined, 2)}\n`;
+
+    // Pass 2: one cluster at a time (only its texts in memory), one mkdir per folder.
+    for (const owned of ['clusters', 'argocd', 'inventory.json']) fs.rmSync(path.join(props.outdir, owned), { recursive: true, force: true });
+    const written: string[] = [];
+    const write = (relative: string, text: string) => {
+      fs.writeFileSync(path.join(props.outdir, ...relative.split('/')), text);
+      written.push(relative);
+    };
+    let objects = 0;
+    for (const { cluster, placed } of plan) {
+      const folders = new Map<string, string[]>();
+      for (const where of placed.keys()) {
+        const folder = path.posix.dirname(where);
+        const names = folders.get(folder);
+        if (names) names.push(path.posix.basename(where));
+        else folders.set(folder, [path.posix.basename(where)]);
       }
       const folderNames = [...folders.keys()].sort();
       for (const folder of folderNames) {
-        const names = [...folders.get(folder)!.keys()].sort();
-        for (const name of names) files.push({ path: `${folder}/${name}`, text: folders.get(folder)!.get(name)! });
-        files.push({ path: `${folder}/kustomization.yaml`, text: kustomization(names) });
+        fs.mkdirSync(path.join(props.outdir, ...folder.split('/')), { recursive: true });
+        const names = folders.get(folder)!.sort();
+        for (const name of names) {
+          const json = placed.get(`${folder}/${name}`)!.toJson();
+          const where = GitOpsOutput.fileOf(cluster, json.kind, json.metadata?.namespace, json.metadata?.name);
+          if (where !== `${folder}/${name}`) {
+            throw new PkiValidationError('GitOpsOutput', props.outdir, [`an object planned for ${folder}/${name} synthesizes as ${where}`]);
+          }
+          write(where, Yaml.stringify(json));
+          objects++;
+        }
+        write(`${folder}/kustomization.yaml`, kustomization(names));
       }
-      files.push({
-        path: `${PkiNames.clusterFolder(cluster)}/kustomization.yaml`,
-        text: kustomization(folderNames.map((f) => path.posix.basename(f))),
-      });
+      write(`${PkiNames.clusterFolder(cluster)}/kustomization.yaml`, kustomization(folderNames.map((f) => path.posix.basename(f))));
     }
-    if (props.argoCd) files.push(...GitOpsOutput.argoCd(props.argoCd, clusters));
-    files.push({ path: 'inventory.json', text: `${JSON.stringify(GitOpsOutput.inventory(charts), undefined, 2)}\n` });
-
-    for (const owned of ['clusters', 'argocd', 'inventory.json']) fs.rmSync(path.join(props.outdir, owned), { recursive: true, force: true });
-    for (const file of files) {
-      const target = path.join(props.outdir, ...file.path.split('/'));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, file.text);
+    if (props.argoCd) {
+      fs.mkdirSync(path.join(props.outdir, 'argocd'), { recursive: true });
+      for (const file of GitOpsOutput.argoCd(props.argoCd, clusters)) write(file.path, file.text);
     }
-    return { clusters, objects, files: files.map((f) => f.path).sort() };
+    write('inventory.json', inventory);
+    return { clusters, objects, files: written.sort() };
   }
 
   /** The inventory of every tenant placement: what an auditor or an expiry dashboard reads. */
@@ -223,6 +240,11 @@ export class GitOpsOutput {
       { path: 'argocd/applicationset.yaml', text: Yaml.stringify(applicationSet) },
       { path: 'argocd/kustomization.yaml', text: kustomization(['applicationset.yaml']) },
     ];
+  }
+
+  /** The file of an object: `clusters/<cluster>/<namespace or _cluster>/<kind>-<name>.yaml`. */
+  private static fileOf(cluster: string, kind: string, namespace: string | undefined, name: string | undefined): string {
+    return `${PkiNames.namespaceFolder(cluster, namespace)}/${String(kind).toLowerCase()}-${name}.yaml`;
   }
 
   /** Runs every construct's validations, as `App.synth()` does. */

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
  * Thrown at synth time when a construct's input is out of policy.
  *
  * jsii cannot export subclasses of `Error`, so this class is not part of the jsii API: TypeScript
- * users import it from `cdk8s-vault-pki/lib/errors`; every language sees the message, which carries
+ * users import it from `cdk8s-vault-pki/lib/core/errors`; every language sees the message, which carries
  * the same information.
  *
  * Every problem of one construct is reported together. Each problem names the prop, the value,
