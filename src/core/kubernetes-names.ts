@@ -29,14 +29,16 @@ export class KubernetesNames {
     const seen = new Set<string>();
     for (const c of claims) {
       const key = KubernetesNames.key(c);
-      const owner = registry.get(key) ?? (seen.has(key) ? scope.node.path : undefined);
+      const claimed = registry.get(key) ?? (seen.has(key) ? scope : undefined);
+      // The owner's path is computed only for a message: the registry holds constructs, not path strings.
+      const owner = claimed?.node.path;
       if (owner !== undefined) {
         problems.push(`${c.from} would emit ${c.kind.split('/')[1]} '${c.namespace !== undefined ? `${c.namespace}/` : ''}${c.name}', ` +
           `which '${owner}' already emits in this cluster (objects of one name overwrite each other); ${c.fix}`);
       }
       seen.add(key);
     }
-    if (problems.length === 0) for (const c of claims) registry.set(KubernetesNames.key(c), scope.node.path);
+    if (problems.length === 0) for (const c of claims) registry.set(KubernetesNames.key(c), scope);
     return problems;
   }
 
@@ -45,10 +47,10 @@ export class KubernetesNames {
     KubernetesNames.clusters.set(scope, cluster);
   }
 
-  private static readonly registries = new WeakMap<IConstruct, Map<string, Map<string, string>>>();
+  private static readonly registries = new WeakMap<IConstruct, Map<string, Map<string, IConstruct>>>();
   private static readonly clusters = new WeakMap<IConstruct, string>();
 
-  private static registryOf(scope: IConstruct): Map<string, string> {
+  private static registryOf(scope: IConstruct): Map<string, IConstruct> {
     const root = scope.node.root;
     const marked = scope.node.scopes.slice().reverse().find((s) => KubernetesNames.clusters.has(s));
     const cluster = marked ? KubernetesNames.clusters.get(marked)! : '';

@@ -17,12 +17,13 @@ export class VaultNames {
     }
     const key = `${kind}\u0000${name}`;
     const previous = registry.get(key);
-    if (previous !== undefined && previous !== scope.node.path) return previous;
-    registry.set(key, scope.node.path);
+    // Constructs, not path strings, are kept (a fleet claims tens of thousands of names); a path only for a message.
+    if (previous !== undefined && previous !== scope && previous.node.path !== scope.node.path) return previous.node.path;
+    registry.set(key, scope);
     return undefined;
   }
 
-  private static readonly registries = new WeakMap<IConstruct, Map<string, string>>();
+  private static readonly registries = new WeakMap<IConstruct, Map<string, IConstruct>>();
 
   private constructor() {}
 }
