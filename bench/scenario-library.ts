@@ -3,11 +3,12 @@
 import { App } from 'cdk8s';
 import { App as TerraformApp } from 'cdktf';
 // lib/ exists once `npm run bench` has compiled the library (its first step), not on a fresh clone.
-// eslint-disable-next-line import/no-unresolved
+/* eslint-disable import/no-unresolved */
 import {
   ClusterChart, GitOpsOutput, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TenantStacks, TrustBundle, VaultPkiStack,
   VaultServerCa,
 } from '../lib';
+/* eslint-enable import/no-unresolved */
 import {
   BuiltScenario, certificateDnsName, clusterName, FleetSize, Outdirs, SCENARIO, tenantDomain, tenantNamespace,
 } from './scenarios';
