@@ -245,11 +245,13 @@ describe('ConsistencyCheck rules for the new paths', () => {
     const attrs = volumeOf(manifests, 'api', 'tls-api-tls').csi.volumeAttributes;
     attrs['csi.cert-manager.io/duration'] = '720h';
     attrs['csi.cert-manager.io/key-algorithm'] = 'RSA';
+    attrs['csi.cert-manager.io/key-size'] = '2048';
     const found = findings(manifests, terraform).filter((f) => f.kind === ConsistencyFindingKind.CSI_VOLUME).map((f) => f.message);
     expect(found).toEqual(expect.arrayContaining([
-      'duration 720h exceeds max_ttl 86400s of Vault role \'payments-vault-services\'',
+      'duration 720h exceeds max_ttl 86400s of Vault role \'payments-vault-services\' (Vault would shorten it)',
       'duration 720h exceeds maxDuration 24h of CertificateRequestPolicy \'payments-vault-services\'',
-      expect.stringMatching(/^key RSA is refused by Vault role 'payments-vault-services'/),
+      "key RSA 2048 is refused by CertificateRequestPolicy 'payments-vault-services' (algorithm ECDSA, maxSize 256)",
+      "key RSA 2048 is refused by Vault role 'payments-vault-services' (key_type ec, key_bits 256)",
     ]));
     const noUse = copy();
     noUse.manifests = noUse.manifests.filter((m: any) => m.metadata?.name !== 'vault-services-approver-policy-csi-driver');

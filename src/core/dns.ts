@@ -64,6 +64,11 @@ export class Dns {
     return Dns.isWithin(a, b) || Dns.isWithin(b, a);
   }
 
+  /** Whether `s` is a SPIFFE trust domain: lower-case letters, digits, '.', '-', '_' (the SPIFFE ID standard), no '/'. */
+  public static isTrustDomain(s: string): boolean {
+    return typeof s === 'string' && /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(s);
+  }
+
   /** `a.b.c` -> [`a.b.c`, `b.c`, `c`]. */
   public static suffixes(name: string): string[] {
     const labels = name.split('.');

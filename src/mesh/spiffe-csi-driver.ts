@@ -83,7 +83,7 @@ export class SpiffeCsiDriver extends Construct {
     this.namespace = props?.namespace ?? 'cert-manager';
     this.driverName = props?.driverName ?? 'spiffe.csi.cert-manager.io';
     const problems = new Problems();
-    problems.check(typeof this.trustDomain !== 'string' || !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(this.trustDomain), () =>
+    problems.check(!Dns.isTrustDomain(this.trustDomain), () =>
       `'trustDomain' (${this.trustDomain}) is not a SPIFFE trust domain (lower-case letters, digits, '.', '-', '_'), e.g. 'acme.internal'`);
     problems.check(typeof this.issuerName !== 'string' || !Dns.isLabel(this.issuerName), () =>
       `'issuerName' (${this.issuerName}) is not a valid Issuer name (RFC 1123 label)`);

@@ -84,7 +84,7 @@ export const TENANT_RULES: Rule<ResolvedTenant>[] = [
   (t) => durationRange('tokenTtl', t.tokenTtl, Duration.seconds(1), PkiLimits.TOKEN_MAX_TTL, ''),
   (t) => t.keyAlgorithm._problems('keyAlgorithm', 'leaf certificates', MIN_KEY_BITS.leaf),
   (t) => !t.serverAuth && !t.clientAuth && "'serverAuth' and 'clientAuth' are both false; certificates would be good for nothing, enable at least one",
-  (t) => t.spiffeTrustDomain !== undefined && !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(t.spiffeTrustDomain)
+  (t) => t.spiffeTrustDomain !== undefined && !Dns.isTrustDomain(t.spiffeTrustDomain)
     && `'spiffeTrustDomain' (${t.spiffeTrustDomain}) is not a SPIFFE trust domain (lower-case letters, digits, '.', '-', '_'), e.g. 'cluster.local'`,
   (t) => t.spiffeTrustDomain !== undefined && t.spiffeServiceAccounts.length === 0 && t.spiffeNamespaces.length === 0
     && `'spiffeTrustDomain' (${t.spiffeTrustDomain}) is set but 'spiffeServiceAccounts' is empty; list the service accounts whose SPIFFE IDs ` +

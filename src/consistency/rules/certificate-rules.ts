@@ -1,12 +1,9 @@
 import { ConsistencyFindingKind, ConsistencyRule } from '../consistency-rule';
 import { describeObject, goDurationSeconds, OutputIndex } from '../output-index';
+import { durationProblems, keyProblems, requestedKey } from './request-checks';
 
-/** cert-manager's defaults when a Certificate leaves them out (cert-manager v1.21.1 `pkg/apis/certmanager/v1` docs). */
+/** cert-manager's default duration when a Certificate leaves it out (cert-manager v1.21.1 `pkg/apis/certmanager/v1` docs). */
 const CERT_MANAGER_DEFAULT_DURATION = 90 * 24 * 3600;
-const DEFAULT_SIZE: Record<string, number> = { RSA: 2048, ECDSA: 256, Ed25519: 0 };
-/** Vault role `key_type` per cert-manager algorithm, and Vault's default `key_bits` (0 = the type's default). */
-const VAULT_KEY_TYPE: Record<string, string> = { RSA: 'rsa', ECDSA: 'ec', Ed25519: 'ed25519' };
-const VAULT_DEFAULT_BITS: Record<string, number> = { rsa: 2048, ec: 256, ed25519: 0 };
 
 interface CertificateContext {
   readonly certificate: any;
@@ -32,8 +29,7 @@ function certificates(index: OutputIndex): CertificateContext[] {
 
 /** The key a Certificate asks for, with cert-manager's defaults filled in. */
 function keyOf(certificate: any): { algorithm: string; size: number } {
-  const algorithm = certificate.spec?.privateKey?.algorithm ?? 'RSA';
-  return { algorithm, size: certificate.spec?.privateKey?.size ?? DEFAULT_SIZE[algorithm] ?? 0 };
+  return requestedKey(certificate.spec?.privateKey?.algorithm, certificate.spec?.privateKey?.size);
 }
 
 export const CERTIFICATE_RULES: ConsistencyRule[] = [
@@ -59,26 +55,8 @@ export const CERTIFICATE_RULES: ConsistencyRule[] = [
       for (const c of certificates(index)) {
         if (!c.issuer?.spec?.vault) continue;
         const key = keyOf(c.certificate);
-        for (const policy of index.policiesSelecting(c.namespace, c.issuer.metadata.name)) {
-          const constraint = policy.spec?.constraints?.privateKey;
-          if (!constraint) continue;
-          const problems = [
-            constraint.algorithm !== undefined && constraint.algorithm !== key.algorithm ? `algorithm ${constraint.algorithm}` : '',
-            constraint.minSize !== undefined && key.size < constraint.minSize ? `minSize ${constraint.minSize}` : '',
-            constraint.maxSize !== undefined && key.size > constraint.maxSize ? `maxSize ${constraint.maxSize}` : '',
-          ].filter(Boolean);
-          if (problems.length > 0) {
-            report(c.object, `key ${key.algorithm} ${key.size} is refused by CertificateRequestPolicy '${policy.metadata?.name}' (${problems.join(', ')})`);
-          }
-        }
-        const role = index.roleOfIssuer(c.issuer);
-        if (!role) continue;
-        const type = String(index.resolve(role.stack, role.body.key_type ?? 'rsa'));
-        if (type === 'any') continue;
-        const rawBits = Number(index.resolve(role.stack, role.body.key_bits ?? 2048));
-        const bits = rawBits === 0 ? VAULT_DEFAULT_BITS[type] : rawBits;
-        if (VAULT_KEY_TYPE[key.algorithm] !== type || (type !== 'ed25519' && bits !== key.size)) {
-          report(c.object, `key ${key.algorithm} ${key.size} is refused by Vault role '${role.body.name}' (key_type ${type}, key_bits ${bits})`);
+        for (const problem of keyProblems(index, key, index.policiesSelecting(c.namespace, c.issuer.metadata.name), index.roleOfIssuer(c.issuer))) {
+          report(c.object, problem);
         }
       }
     },
@@ -95,16 +73,9 @@ export const CERTIFICATE_RULES: ConsistencyRule[] = [
           report(c.object, `duration '${spec}' is not a Go duration`);
           continue;
         }
-        for (const policy of index.policiesSelecting(c.namespace, c.issuer.metadata.name)) {
-          const max = goDurationSeconds(policy.spec?.constraints?.maxDuration);
-          if (max !== undefined && duration > max) {
-            report(c.object, `duration ${spec ?? '2160h (cert-manager default)'} exceeds maxDuration ${policy.spec.constraints.maxDuration} of CertificateRequestPolicy '${policy.metadata?.name}'`);
-          }
-        }
-        const role = index.roleOfIssuer(c.issuer);
-        const maxTtl = role ? Number(index.resolve(role.stack, role.body.max_ttl)) : NaN;
-        if (Number.isFinite(maxTtl) && maxTtl > 0 && duration > maxTtl) {
-          report(c.object, `duration ${spec ?? '2160h (cert-manager default)'} exceeds max_ttl ${maxTtl}s of Vault role '${role!.body.name}' (Vault would shorten it)`);
+        const policies = index.policiesSelecting(c.namespace, c.issuer.metadata.name);
+        for (const problem of durationProblems(index, duration, spec ?? '2160h (cert-manager default)', policies, index.roleOfIssuer(c.issuer))) {
+          report(c.object, problem);
         }
       }
     },

@@ -1,11 +1,10 @@
 import { ConsistencyFindingKind, ConsistencyRule } from '../consistency-rule';
 import { describeObject, goDurationSeconds, OutputIndex } from '../output-index';
+import { durationProblems, keyProblems, requestedKey } from './request-checks';
 
 const CSI_DRIVER = 'csi.cert-manager.io';
 const SPIFFE_DRIVER = 'spiffe.csi.cert-manager.io';
 const POLICY = ['policy.cert-manager.io', 'certificaterequestpolicies'] as const;
-const KEY_TYPE: Record<string, string> = { rsa: 'rsa', ecdsa: 'ec', ed25519: 'ed25519' };
-const DEFAULT_KEY_SIZE: Record<string, number> = { rsa: 2048, ecdsa: 256, ed25519: 0 };
 
 /** The Vault Issuer named `name` in `namespace`, with its Vault role and the policies selecting it. */
 function vaultIssuer(index: OutputIndex, namespace: string, name: string) {
@@ -44,30 +43,17 @@ export const MESH_RULES: ConsistencyRule[] = [
             report(object, `Issuer '${a('issuer-name')}' does not exist in namespace '${w.namespace}' (csi-driver requests in the pod's namespace)`);
             continue;
           }
+          // The driver's default duration is 2160h (csi-driver v0.16.0 pkg/apis/defaults: cert-manager's DefaultCertificateDuration).
           const duration = a('duration') === undefined ? 2160 * 3600 : goDurationSeconds(a('duration'));
-          const maxTtl = found.role ? Number(index.resolve(found.role.stack, found.role.body.max_ttl)) : NaN;
-          if (duration !== undefined && Number.isFinite(maxTtl) && maxTtl > 0 && duration > maxTtl) {
-            report(object, `duration ${a('duration') ?? '2160h (the driver\'s default)'} exceeds max_ttl ${maxTtl}s of Vault role '${found.role!.body.name}'`);
+          if (duration !== undefined) {
+            for (const problem of durationProblems(index, duration, a('duration') ?? '2160h (the driver\'s default)', found.policies, found.role)) {
+              report(object, problem);
+            }
           }
-          const algorithm = (a('key-algorithm') ?? 'RSA').toLowerCase();
-          const size = a('key-size') !== undefined ? Number(a('key-size')) : DEFAULT_KEY_SIZE[algorithm];
-          if (found.role && KEY_TYPE[algorithm] !== String(index.resolve(found.role.stack, found.role.body.key_type))) {
-            report(object, `key ${a('key-algorithm') ?? 'RSA (the driver\'s default)'} is refused by Vault role '${found.role.body.name}' ` +
-              `(key_type ${found.role.body.key_type})`);
-          }
+          // The driver's defaults when the volume leaves them out: RSA 2048 (csi-driver v0.16.0 pkg/apis/defaults).
+          for (const problem of keyProblems(index, requestedKey(a('key-algorithm'), a('key-size')), found.policies, found.role)) report(object, problem);
           if (found.policies.length === 0) report(object, `no CertificateRequestPolicy selects Issuer '${a('issuer-name')}' in '${w.namespace}'`);
           for (const policy of found.policies) {
-            const max = goDurationSeconds(policy.spec?.constraints?.maxDuration);
-            if (duration !== undefined && max !== undefined && duration > max) {
-              report(object, `duration ${a('duration') ?? '2160h (the driver\'s default)'} exceeds maxDuration ${policy.spec.constraints.maxDuration} ` +
-                `of CertificateRequestPolicy '${policy.metadata?.name}'`);
-            }
-            const key = policy.spec?.constraints?.privateKey;
-            if (key?.algorithm !== undefined && key.algorithm.toLowerCase() !== algorithm) {
-              report(object, `key ${a('key-algorithm') ?? 'RSA'} is refused by CertificateRequestPolicy '${policy.metadata?.name}' (algorithm ${key.algorithm})`);
-            } else if ((key?.minSize !== undefined && size < key.minSize) || (key?.maxSize !== undefined && size > key.maxSize)) {
-              report(object, `key size ${size} is refused by CertificateRequestPolicy '${policy.metadata?.name}'`);
-            }
             for (const name of (a('dns-names') ?? '').split(',').filter(Boolean)) {
               if (!allowedBy(policy.spec?.allowed?.dnsNames?.values ?? [], name)) {
                 report(object, `DNS name '${name}' is not allowed by CertificateRequestPolicy '${policy.metadata?.name}'`);
