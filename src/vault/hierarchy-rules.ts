@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
-import { GenerationState } from './ca-generation';
-import { generationProblems, isLive, mayIssue, propagated, ResolvedGeneration, resolveGenerations } from './generation-rules';
-import type { IntermediateCaOptions } from './intermediate-ca';
+import { CaGenerationOptions, GenerationState } from './ca-generation';
+import { activeGeneration, generationOptions, generationProblems, isLive, mayIssue, propagated, ResolvedGeneration, resolveGenerations } from './generation-rules';
+import type { IIntermediateCa, IntermediateCaOptions } from './intermediate-ca';
 import type { RootCaOptions } from './root-ca';
 import { Dns, DomainIndex } from '../core/dns';
 import { Durations } from '../core/durations';
@@ -205,3 +205,24 @@ export function resolveIntermediate(options: IntermediateCaOptions): ResolvedInt
   };
 }
 
+
+/**
+ * Every plain value of an intermediate, derived from its resolved settings and its hierarchy's name: what a hierarchy's
+ * intermediate and one imported by attributes (another program) both expose, derived in this one place.
+ * @internal
+ */
+export function intermediateValues(resolved: ResolvedIntermediate, hierarchyName: string): Omit<IIntermediateCa, 'node'> {
+  const active = activeGeneration(resolved.generations).generation;
+  return {
+    name: resolved.name,
+    hierarchyName,
+    domains: resolved.domains as string[],
+    ttl: resolved.ttl,
+    keyAlgorithm: resolved.keyAlgorithm,
+    commonName: resolved.commonName,
+    mountPath: PkiNames.intermediateMountPath(hierarchyName, resolved.name),
+    generations: Object.freeze(generationOptions(resolved.generations)) as CaGenerationOptions[],
+    activeGeneration: active,
+    issuerName: PkiNames.intermediateIssuerName(resolved.name, active),
+  };
+}

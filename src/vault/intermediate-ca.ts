@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CaGenerationOptions } from './ca-generation';
-import { activeGeneration, generationOptions, isLive } from './generation-rules';
-import { intermediateRules, resolveIntermediate } from './hierarchy-rules';
+import { isLive } from './generation-rules';
+import { intermediateRules, intermediateValues, resolveIntermediate } from './hierarchy-rules';
 import { PkiGenerationIssuers, PkiMount, PROTECTED } from './pki-mount';
 import { CaGenerationResources, RootCa } from './root-ca';
 import { VaultPkiStack } from './vault-pki-stack';
@@ -117,16 +117,17 @@ class ImportedIntermediateCa extends Construct implements IIntermediateCa {
         && `'hierarchyName' (${a.hierarchyName}) must be the hierarchy's name (an RFC 1123 label of at most ${PkiLimits.HIERARCHY_NAME_MAX_LENGTH} characters)`,
       ...intermediateRules('', rotationNow(this)),
     ]);
-    this.name = resolved.name;
-    this.hierarchyName = attrs.hierarchyName;
-    this.domains = resolved.domains as string[];
-    this.ttl = resolved.ttl;
-    this.keyAlgorithm = resolved.keyAlgorithm;
-    this.commonName = resolved.commonName;
-    this.mountPath = PkiNames.intermediateMountPath(this.hierarchyName, this.name);
-    this.generations = Object.freeze(generationOptions(resolved.generations)) as CaGenerationOptions[];
-    this.activeGeneration = activeGeneration(resolved.generations).generation;
-    this.issuerName = PkiNames.intermediateIssuerName(this.name, this.activeGeneration);
+    const values = intermediateValues(resolved, attrs.hierarchyName);
+    this.name = values.name;
+    this.hierarchyName = values.hierarchyName;
+    this.domains = values.domains;
+    this.ttl = values.ttl;
+    this.keyAlgorithm = values.keyAlgorithm;
+    this.commonName = values.commonName;
+    this.mountPath = values.mountPath;
+    this.generations = values.generations;
+    this.activeGeneration = values.activeGeneration;
+    this.issuerName = values.issuerName;
     Provenance.register(this, 'IntermediateCa');
   }
 }
@@ -184,17 +185,18 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
         "an intermediate outside its hierarchy would skip the hierarchy's checks (disjoint domains, unique names, alerts, trust bundle)"]);
     }
     const resolved = resolveIntermediate(props);
-    this.name = resolved.name;
-    this.hierarchyName = props.hierarchyName;
-    this.domains = resolved.domains as string[];
-    this.ttl = resolved.ttl;
-    this.keyAlgorithm = resolved.keyAlgorithm;
-    this.commonName = resolved.commonName;
+    const values = intermediateValues(resolved, props.hierarchyName);
+    this.name = values.name;
+    this.hierarchyName = values.hierarchyName;
+    this.domains = values.domains;
+    this.ttl = values.ttl;
+    this.keyAlgorithm = values.keyAlgorithm;
+    this.commonName = values.commonName;
     this.vault = props.vault;
-    this.mountPath = PkiNames.intermediateMountPath(props.hierarchyName, props.name);
-    this.generations = Object.freeze(generationOptions(resolved.generations)) as CaGenerationOptions[];
-    this.activeGeneration = activeGeneration(resolved.generations).generation;
-    this.issuerName = PkiNames.intermediateIssuerName(props.name, this.activeGeneration);
+    this.mountPath = values.mountPath;
+    this.generations = values.generations;
+    this.activeGeneration = values.activeGeneration;
+    this.issuerName = values.issuerName;
 
     const tfId = PkiNames.terraformId(props.hierarchyName, 'int', props.name);
     const pkiMount = new PkiMount(props.vault, tfId, {
