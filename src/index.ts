@@ -16,6 +16,7 @@ export * from './vault/pki-cluster';
 export * from './vault/tenant-stacks';
 export * from './vault/published-ca-certificates';
 // Tenants: the Vault half (Tenant) and its placement on clusters (TenantIssuer).
+export * from './tenants/tenant-scope';
 export * from './tenants/tenant';
 export * from './tenants/tenant-issuer';
 // The cluster half (cdk8s charts) and the GitOps output.

@@ -1,9 +1,10 @@
 import { Duration } from 'cdk8s';
 import { KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { grantToCertManager } from './cert-manager-grant';
 import { Tenant } from './tenant';
 import { TenantCertificateRequestPolicy } from './tenant-certificate-request-policy';
+import { ITenantScope } from './tenant-scope';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { ClusterScopedRoleBinding } from '../core/cluster-scoped';
 import { Durations } from '../core/durations';
@@ -29,35 +30,9 @@ export interface TenantIssuerProps {
 }
 
 /** A tenant's Issuer in one cluster, as certificates see it. */
-export interface ITenantIssuer extends IConstruct {
-  /** Name of the cert-manager Issuer. */
-  readonly issuerName: string;
-  /** Namespace of the Issuer. */
-  readonly namespace: string;
-  /** Domains the tenant may issue under. */
-  readonly domains: string[];
-  /** Longest lifetime the tenant may request. */
-  readonly maxDuration: Duration;
-  /** Key algorithm of the tenant's certificates. */
-  readonly keyAlgorithm: KeyAlgorithm;
-  /** Usages the tenant's certificates carry. */
-  readonly allowedUsages: KeyUsage[];
-  /** Whether wildcard names are allowed. */
-  readonly allowWildcards: boolean;
-  /** SPIFFE trust domain, when URI SANs are allowed. */
-  readonly spiffeTrustDomain?: string;
-  /** Service accounts whose SPIFFE IDs certificates may carry. */
-  readonly spiffeServiceAccounts: string[];
-  /** Namespaces any of whose service accounts' SPIFFE IDs certificates may carry (a mesh CA). */
-  readonly spiffeNamespaces: string[];
-  /** IP ranges allowed as IP SANs. */
-  readonly allowedIpRanges: string[];
-  /** The intermediate CA issuing the tenant's certificates. */
-  readonly intermediate: IIntermediateCa;
+export interface ITenantIssuer extends ITenantScope {
   /** The cluster the Issuer lives in. */
   readonly cluster: IPkiCluster;
-  /** The SPIFFE ID of a service account of the tenant's namespace (needs `spiffeTrustDomain`). */
-  spiffeId(serviceAccountName: string): string;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { tenantPolicyDocument } from './policy-document';
 import { TenantIssuer } from './tenant-issuer';
 import { ResolvedTenant, TENANT_RULES } from './tenant-rules';
+import { ITenantScope } from './tenant-scope';
 import type { ClusterChart } from '../cluster/cluster-chart';
 import { DomainIndex } from '../core/dns';
 import { Durations } from '../core/durations';
@@ -123,35 +124,11 @@ export interface TenantProps {
 }
 
 /** A tenant as certificates and clusters see it: plain values. */
-export interface ITenant extends IConstruct {
-  /** Name of the tenant's cert-manager Issuer (and of its service account), in every cluster. */
-  readonly issuerName: string;
-  /** The tenant's namespace. */
-  readonly namespace: string;
-  /** Domains the tenant may issue under. */
-  readonly domains: string[];
-  /** Longest lifetime the tenant may request. */
-  readonly maxDuration: Duration;
-  /** Key algorithm of the tenant's certificates. */
-  readonly keyAlgorithm: KeyAlgorithm;
-  /** Usages every certificate of the tenant carries (the Vault role's). */
-  readonly allowedUsages: KeyUsage[];
+export interface ITenant extends ITenantScope {
   /** Whether certificates may be used for TLS server authentication. */
   readonly serverAuth: boolean;
   /** Whether certificates may be used for TLS client authentication. */
   readonly clientAuth: boolean;
-  /** Whether wildcard names are allowed. */
-  readonly allowWildcards: boolean;
-  /** SPIFFE trust domain, when URI SANs are allowed. */
-  readonly spiffeTrustDomain?: string;
-  /** Service accounts whose SPIFFE IDs certificates may carry. */
-  readonly spiffeServiceAccounts: string[];
-  /** Namespaces any of whose service accounts' SPIFFE IDs certificates may carry (a mesh CA). */
-  readonly spiffeNamespaces: string[];
-  /** IP ranges allowed as IP SANs. */
-  readonly allowedIpRanges: string[];
-  /** The intermediate CA issuing the tenant's certificates. */
-  readonly intermediate: IIntermediateCa;
   /** The Vault PKI role name (also the name of its Kubernetes auth role on every cluster). */
   readonly roleName: string;
   /** The Vault path the Issuers sign with: `<mount>/sign/<role>`. */
@@ -162,8 +139,6 @@ export interface ITenant extends IConstruct {
   readonly serviceAccountName: string;
   /** Lifetime of the Vault token cert-manager gets. */
   readonly tokenTtl: Duration;
-  /** The SPIFFE ID of a service account of the tenant's namespace (needs `spiffeTrustDomain`). */
-  spiffeId(serviceAccountName: string): string;
 }
 
 /** Who owns which domain on each intermediate, per Vault program (TF root) and intermediate key. */
