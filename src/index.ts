@@ -23,6 +23,7 @@ export * from './tenants/tenant-issuer';
 export * from './cluster/cluster-chart';
 export * from './cluster/gitops-output';
 // Delivery of certificates and trust to workloads.
+export * from './delivery/leaf-certificate-options';
 export * from './delivery/short-lived-certificate';
 export * from './delivery/workload-mount-options';
 export * from './delivery/trust-bundle';

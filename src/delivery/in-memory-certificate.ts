@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LeafCertificateOptions } from './leaf-certificate-options';
 import { LeafRequest, leafRequest } from './leaf-request';
 import { mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
@@ -41,41 +42,7 @@ export interface CsiDriverOptions {
 }
 
 /** Props of {@link InMemoryCertificate}. */
-export interface InMemoryCertificateProps {
-  /** The tenant Issuer that issues the certificate (a TenantIssuer of this cluster). */
-  readonly issuer: ITenantIssuer;
-
-  /**
-   * DNS names of the certificate; each strictly under one of the tenant's domains.
-   * @default - none; then `ipAddresses` or `spiffeServiceAccount` must name the certificate
-   */
-  readonly dnsNames?: string[];
-
-  /**
-   * IP SANs; each inside the tenant's `allowedIpRanges`.
-   * @default - none
-   */
-  readonly ipAddresses?: string[];
-
-  /**
-   * Service account whose SPIFFE ID becomes a URI SAN (one of the tenant's `spiffeServiceAccounts`).
-   * @default - no URI SAN
-   */
-  readonly spiffeServiceAccount?: string;
-
-  /**
-   * Lifetime of each certificate; at most the tenant's `maxDuration`. Always written into the volume: csi-driver's own
-   * default is 2160h (v0.16.0 `pkg/apis/defaults`, cert-manager's `DefaultCertificateDuration`).
-   * @default - 24h, or the tenant's `maxDuration` when shorter
-   */
-  readonly duration?: Duration;
-
-  /**
-   * How long before expiry the driver renews; shorter than `duration`, at least 5 minutes.
-   * @default - one third of `duration`
-   */
-  readonly renewBefore?: Duration;
-
+export interface InMemoryCertificateProps extends LeafCertificateOptions {
   /**
    * Encoding of the private key file.
    * @default PrivateKeyEncoding.PKCS8

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { LeafCertificateOptions } from './leaf-certificate-options';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
@@ -10,16 +11,6 @@ import { ITenantIssuer } from '../tenants/tenant-issuer';
 
 /** cert-manager's shortest `renewBefore`. @internal */
 export const MIN_RENEW_BEFORE = Duration.minutes(5);
-
-/** What a leaf certificate asks its tenant for, as the user wrote it. @internal */
-export interface LeafRequestProps {
-  readonly issuer: ITenantIssuer;
-  readonly dnsNames?: string[];
-  readonly ipAddresses?: string[];
-  readonly spiffeServiceAccount?: string;
-  readonly duration?: Duration;
-  readonly renewBefore?: Duration;
-}
 
 /** A leaf request with its defaults: every name it carries, its lifetime and renewal. @internal */
 export interface LeafRequest {
@@ -39,7 +30,7 @@ export interface LeafRequest {
  * PkiValidationError with every problem (`more` adds the construct's own checks).
  * @internal
  */
-export function leafRequest(owner: Construct, ownerType: string, props: LeafRequestProps,
+export function leafRequest(owner: Construct, ownerType: string, props: LeafCertificateOptions,
   more: (request: LeafRequest, problems: Problems) => void): LeafRequest {
   const issuer = props?.issuer;
   if (!issuer) throw new PkiValidationError(ownerType, owner.node.path, ["'issuer' is missing; pass a TenantIssuer"]);
@@ -97,7 +88,7 @@ function lifetimeProblems(r: LeafRequest, problems: Problems): void {
     `'renewBefore' (${Durations.describe(renewBefore)}) must be at least ${Durations.describe(MIN_RENEW_BEFORE)} (cert-manager's minimum); raise 'renewBefore'`);
 }
 
-function nameProblems(r: LeafRequest, props: LeafRequestProps, problems: Problems): void {
+function nameProblems(r: LeafRequest, props: LeafCertificateOptions, problems: Problems): void {
   const { issuer, dnsNames, ipAddresses } = r;
   problems.check(dnsNames.length === 0 && ipAddresses.length === 0 && props.spiffeServiceAccount === undefined, () =>
     "the certificate names nothing; set 'dnsNames' (or 'ipAddresses' / 'spiffeServiceAccount')");

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LeafCertificateOptions } from './leaf-certificate-options';
 import { LeafRequest, leafRequest, MIN_RENEW_BEFORE } from './leaf-request';
 import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
@@ -19,30 +20,7 @@ import {
 import { ITenantIssuer } from '../tenants/tenant-issuer';
 
 /** Props of {@link ShortLivedCertificate}. */
-export interface ShortLivedCertificateProps {
-  /** The tenant Issuer that issues the certificate. */
-  readonly issuer: ITenantIssuer;
-
-  /**
-   * DNS names of the certificate; each strictly under one of the tenant's domains, no wildcards
-   * (unless the tenant allows them).
-   * @default - none; then `ipAddresses` or `spiffeServiceAccount` must name the certificate
-   */
-  readonly dnsNames?: string[];
-
-  /**
-   * IP SANs; each inside the tenant's `allowedIpRanges`.
-   * @default - none
-   */
-  readonly ipAddresses?: string[];
-
-  /**
-   * Service account whose SPIFFE ID (`spiffe://<trust domain>/ns/<ns>/sa/<account>`) becomes a URI
-   * SAN; the tenant must set `spiffeTrustDomain`.
-   * @default - no URI SAN
-   */
-  readonly spiffeServiceAccount?: string;
-
+export interface ShortLivedCertificateProps extends LeafCertificateOptions {
   /**
    * Name of the Certificate (RFC 1123 subdomain).
    * @default - the construct id
@@ -54,18 +32,6 @@ export interface ShortLivedCertificateProps {
    * @default - `<certificateName>-tls`
    */
   readonly secretName?: string;
-
-  /**
-   * Lifetime of each certificate; at most the tenant's `maxDuration`.
-   * @default - 24h, or the tenant's `maxDuration` when shorter
-   */
-  readonly duration?: Duration;
-
-  /**
-   * How long before expiry cert-manager renews; shorter than `duration`, at least 5 minutes.
-   * @default - one third of `duration` (8h for 24h)
-   */
-  readonly renewBefore?: Duration;
 
   /**
    * Usages of the certificate. Vault's `sign/<role>` takes key usages and extended key usages from the tenant's role
