@@ -55,6 +55,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     '@types/js-yaml@^4',
     'yaml@^2.8.0',
+    // X.509 and CSRs built the way each requester builds them, for the approver-policy model (test/models).
+    '@peculiar/x509@^2.2.0',
+    'reflect-metadata@^0.2.2',
   ],
 
   // CI is `.ci/run` on a clean clone; no hosted workflows, no automated release.

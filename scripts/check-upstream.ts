@@ -2,14 +2,23 @@
 // This proves they are intact (upstream/SHA256SUMS) and, when the team's reference copies exist (default ../shared,
 // holding crds/ and tf-providers/), byte-identical to them. Exit status: 0 ok, 1 on a mismatch.
 import { createHash } from 'crypto';
-import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { join, relative } from 'path';
 
 const ROOT = join(__dirname, '..');
 const UPSTREAM = join(ROOT, 'upstream');
 
 function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** Every file under `dir`, as paths relative to `base`. */
+function filesUnder(dir: string, base: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort().flatMap((entry) => {
+    const full = join(dir, entry);
+    return statSync(full).isDirectory() ? filesUnder(full, base) : [relative(base, full)];
+  });
 }
 
 function main(args: string[]): number {
@@ -39,6 +48,16 @@ function main(args: string[]): number {
     const their = sha256(theirs);
     if (their !== hash) {
       console.log(`!! upstream/${file} differs from ${theirs}: copy it over, update upstream/SHA256SUMS, re-run the checks`);
+      problems++;
+    }
+  }
+  // A reference file that is not vendored at all: the team's copy moved on (a new CRD, a new provider schema) and the
+  // checks here would silently run against less than it holds.
+  const vendored = new Set(sums.map((s) => s.file));
+  for (const folder of ['crds', 'tf-providers']) {
+    for (const file of filesUnder(join(reference, folder), reference)) {
+      if (vendored.has(file)) continue;
+      console.log(`!! ${join(reference, file)} is not vendored: copy it to upstream/${file}, add it to upstream/SHA256SUMS, re-run the checks`);
       problems++;
     }
   }
