@@ -23,7 +23,7 @@ export interface ReadForm {
 }
 
 export interface AttributeSchema {
-  readonly type: 'string' | 'int' | 'float' | 'bool' | 'list' | 'set' | 'map';
+  readonly type: 'string' | 'int' | 'float' | 'bool' | 'list' | 'set' | 'map' | 'dynamic';
   readonly required: boolean;
   readonly optional: boolean;
   readonly computed: boolean;
@@ -58,6 +58,28 @@ export interface TerraformFinding {
   readonly path: string;
   readonly problem: string;
 }
+
+/**
+ * Terraform's built-in provider `terraform.io/builtin/terraform` (no download, no provider block): its `terraform_data`
+ * resource, as Terraform v1.11.4 declares it (internal/builtin/providers/terraform/resource_data.go,
+ * `dataStoreResourceSchema`: `input` and `triggers_replace` optional of any type, `output` and `id` computed).
+ */
+export const BUILTIN_TERRAFORM_SCHEMA: ProviderSchema = {
+  meta: { provider: 'terraform.io/builtin/terraform', version: '1.11.4' },
+  validatorKinds: {},
+  provider: { attributes: {} },
+  resources: {
+    terraform_data: {
+      attributes: {
+        input: { type: 'dynamic', required: false, optional: true, computed: false },
+        triggers_replace: { type: 'dynamic', required: false, optional: true, computed: false },
+        output: { type: 'dynamic', required: false, optional: false, computed: true },
+        id: { type: 'string', required: false, optional: false, computed: true },
+      },
+    },
+  },
+  dataSources: {},
+};
 
 /** Meta-arguments Terraform accepts on every provider block. */
 const PROVIDER_META_ARGUMENTS = new Set(['alias', 'version']);
@@ -146,7 +168,8 @@ export class TerraformSchemaChecker {
   private readonly providers: ProviderSchema[];
 
   constructor(providers: ProviderSchema[]) {
-    this.providers = providers;
+    // Terraform's built-in provider needs no schema file: every configuration can use it.
+    this.providers = [...providers, BUILTIN_TERRAFORM_SCHEMA];
   }
 
   /** Every finding in one synthesized `cdk.tf.json` (parsed). */
@@ -255,7 +278,7 @@ export class TerraformSchemaChecker {
 
   private checkValue(address: string, provider: ProviderSchema, path: string, attribute: AttributeSchema, value: unknown,
     add: (address: string, path: string, problem: string) => void, root: Json): void {
-    if (isUnknown(value)) return;
+    if (isUnknown(value) || attribute.type === 'dynamic') return;
     switch (attribute.type) {
       case 'list':
       case 'set': {

@@ -5,11 +5,11 @@ import * as path from 'path';
 import { Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
 import * as fc from 'fast-check';
-import { errorOf, objects } from './util';
+import { errorOf, newScope, objects } from './util';
 import { buildReferenceScenario, CaGenerations } from '../examples/reference/scenario';
 import { COMPROMISE_REPLACE, COMPROMISE_REVOKE, PREPARE, PREPARED_SINCE, RETIRE, SWITCH, SWITCHED_AT } from '../examples/rotation/phases';
 import { ProviderSchema } from '../scripts/terraform-schema';
-import { CaGenerationOptions, ConsistencyCheck, GenerationState } from '../src';
+import { CaGenerationOptions, ConsistencyCheck, GenerationState, PkiHierarchy } from '../src';
 import { PkiValidationError } from '../src/core/errors';
 
 const NOW = '2026-11-24T12:00:00Z';
@@ -99,9 +99,12 @@ describe('rotation phases (examples/rotation)', () => {
 
   test('retire: generation 1 leaves the program (its issuer is deleted by the provider), its numbers stay reserved', () => {
     const { terraform } = outputs.get('3-retire')!;
-    const ids = Object.values(terraform.resource).flatMap((r: any) => Object.keys(r));
-    expect(ids.filter((id) => /^pki_(root|int_[a-z]+)_(certificate|csr|signed|set-signed|issuer)$/.test(id))).toEqual([]);
-    expect(ids.filter((id) => /_g2$/.test(id)).length).toBe(1 + 1 + 3 * 4); // root cert + issuer, 3 x (csr, signed, set-signed, issuer)
+    const vaultIds = Object.entries<any>(terraform.resource).filter(([type]) => type.startsWith('vault_')).flatMap(([, r]) => Object.keys(r));
+    expect(vaultIds.filter((id) => /^pki_(root|int_[a-z]+)_(certificate|csr|signed|set-signed|issuer)$/.test(id))).toEqual([]);
+    expect(vaultIds.filter((id) => /_g2$/.test(id)).length).toBe(1 + 1 + 3 * 4); // root cert + issuer, 3 x (csr, signed, set-signed, issuer)
+    // The plan-time records of the rotation stay (when each generation was prepared, when generation 1 started draining).
+    expect(Object.keys(terraform.resource.terraform_data).filter((id) => /_(prepared|draining)(_g2)?$/.test(id)).sort()).toEqual(
+      ['pki_root', 'pki_int_services', 'pki_int_ingress', 'pki_int_mtls'].flatMap((ca) => [`${ca}_draining`, `${ca}_prepared`, `${ca}_prepared_g2`]).sort());
   });
 
   test('compromise: the new generation signs in one apply; the compromised one is marked for revocation, then revoked by its removal', () => {
@@ -110,6 +113,16 @@ describe('rotation phases (examples/rotation)', () => {
     expect(byId(replace, 'vault_pki_secret_backend_config_issuers', 'pki_int_services_default-issuer').default)
       .toBe('${vault_pki_secret_backend_issuer.pki_int_services_issuer_g2.issuer_id}');
     expect(byId(replace, 'vault_pki_secret_backend_issuer', 'pki_int_services_issuer').usage).toBe('crl-signing,ocsp-signing,read-only');
+    // The revocation is an explicit write in the same apply (the provider's revoke-on-delete alone depends on the order
+    // phases are applied in): Vault's `<root mount>/revoke` with the serial of the compromised signature.
+    expect(byId(replace, 'vault_generic_endpoint', 'pki_int_services_revoke')).toMatchObject({
+      path: 'pki-root/revoke',
+      data_json: '${jsonencode({"serial_number" = vault_pki_secret_backend_root_sign_intermediate.pki_int_services_signed.serial_number})}',
+      disable_read: true,
+      disable_delete: true,
+    });
+    // It stops issuing in that apply whatever else happens (no depends_on the default issuer's move).
+    expect(byId(replace, 'vault_pki_secret_backend_issuer', 'pki_int_services_issuer').depends_on).toBeUndefined();
     const revoke = outputs.get('compromise/2-revoke')!.terraform;
     expect(byId(revoke, 'vault_pki_secret_backend_root_sign_intermediate', 'pki_int_services_signed')).toBeUndefined();
   });
@@ -129,7 +142,10 @@ describe('rotation phases (examples/rotation)', () => {
       for (const [id, body] of Object.entries<any>(instances)) {
         const next = after[type]?.[id];
         if (next === undefined) {
-          expect([type, id, /^pki_(root|int_services|int_ingress|int_mtls)_(certificate|csr|signed|set-signed|issuer)$/.test(id)]).toEqual([type, id, true]);
+          // A revocation's write (disable_delete) leaves Terraform's state only: the certificate stays revoked.
+          const gone = type === 'vault_generic_endpoint' ? body.disable_delete === true
+            : /^pki_(root|int_services|int_ingress|int_mtls)_(certificate|csr|signed|set-signed|issuer)$/.test(id);
+          expect([type, id, gone]).toEqual([type, id, true]);
           continue;
         }
         if (!schema) continue;
@@ -237,6 +253,32 @@ describe('unsafe edits are refused at synth, naming the fix', () => {
       .toMatch(/'preparedSince' \(2027-01-01T00:00:00Z\) is in the future/);
     expect(refused(services([{ generation: 1, state: g.ACTIVE, rootGeneration: 3 }])))
       .toMatch(/names root generation 3 in 'rootGeneration', which 'root.generations' does not list; name one of 1/);
+  });
+
+  test('timestamps are parsed strictly: a date that does not exist is an error, not the next day', () => {
+    for (const typo of ['2026-02-30T09:00:00Z', '2026-04-31T09:00:00Z', '2026-11-02T24:00:00Z', '2025-02-29T00:00:00Z', '2026-11-02T09:00:00+15:00']) {
+      expect(refused(services([{ generation: 1, state: g.ACTIVE }, { generation: 2, state: g.PREPARED, preparedSince: typo }])))
+        .toContain(`'preparedSince' (${typo}) is not an ISO 8601 timestamp with a zone`);
+    }
+    // A leap day that exists is a timestamp.
+    expect(() => synth(services([{ generation: 1, state: g.ACTIVE }, { generation: 2, state: g.PREPARED, preparedSince: '2024-02-29T09:00:00Z' }]))).not.toThrow();
+  });
+
+  test('derived names are unique across CAs: an intermediate named like a generation, two mounts that meet', () => {
+    const k8s = K8sTesting.app();
+    const tf = TfTesting.app({ context: { 'cdk8s-vault-pki:now': NOW } });
+    const { vault } = buildReferenceScenario(k8s, tf);
+    expect(errorOf(() => new PkiHierarchy(vault, 'other', {
+      name: 'other', root: { commonName: 'other root' }, intermediates: [{ name: 'services-g2', domains: ['other.internal'] }],
+    }))).toContain("'intermediates[0].name' (services-g2) ends like a generation suffix: generation 2 of intermediate 'services' is named " +
+      "'services-g2' (its Vault key and issuer, and its published certificate 'intermediate-services-g2.crt'); choose a name that does not end in '-g<number>'");
+    // Hierarchy 'pki' with an intermediate 'root' and hierarchy 'pki-int' would both mount a CA at 'pki-int-root'.
+    const other = newScope().vault;
+    new PkiHierarchy(other, 'int', { name: 'pki-int', root: { commonName: 'int root' }, intermediates: [{ name: 'x', domains: ['x.internal'] }] });
+    expect(errorOf(() => new PkiHierarchy(other, 'clash', {
+      name: 'pki', root: { commonName: 'clash root' }, intermediates: [{ name: 'root', domains: ['clash.internal'] }],
+    }))).toBe("PkiHierarchy 'vault/clash': its CA mount 'pki-int-root' is already the mount of a CA of 'vault/int' in the same Vault; rename the " +
+      'hierarchy or the intermediate so that every CA has a mount of its own');
   });
 
   test('the same program is accepted once the wait is over: the clock only decides, it never changes the output', () => {

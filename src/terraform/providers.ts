@@ -1,10 +1,17 @@
 /** cdktf and the provider classes the library uses (deep imports keep start-up fast). @internal */
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-export { App as TerraformApp, Fn as TerraformFn, TerraformResource, TerraformStack, Token as TerraformToken } from 'cdktf';
+export {
+  App as TerraformApp, DataResource as TerraformDataResource, Fn as TerraformFn, Lazy as TerraformLazy, TerraformLocal, TerraformResource,
+  TerraformStack, Token as TerraformToken,
+} from 'cdktf';
 export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 export { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+export { DataVaultGenericSecret } from '@cdktf/provider-vault/lib/data-vault-generic-secret';
+export { DataVaultPkiSecretBackendIssuers } from '@cdktf/provider-vault/lib/data-vault-pki-secret-backend-issuers';
+export { DataVaultPkiSecretBackendKeys } from '@cdktf/provider-vault/lib/data-vault-pki-secret-backend-keys';
+export { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 export { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 export { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 export { Mount } from '@cdktf/provider-vault/lib/mount';

@@ -1,6 +1,7 @@
 import { CaGenerationOptions, GenerationState } from './ca-generation';
 import { Durations } from '../core/durations';
 import { PkiLimits } from '../core/limits';
+import { isoTimestamp, parseTimestamp } from '../core/timestamps';
 
 /** A generation with its defaults. @internal */
 export interface ResolvedGeneration {
@@ -33,17 +34,6 @@ export function mayIssue(g: { readonly state: GenerationState }): boolean {
  */
 export function issuerUsage(state: GenerationState): string {
   return mayIssue({ state }) ? 'crl-signing,issuing-certificates,ocsp-signing,read-only' : 'crl-signing,ocsp-signing,read-only';
-}
-
-/** Milliseconds since the epoch of an ISO 8601 timestamp with a zone, or NaN. @internal */
-export function parseTimestamp(text: string | undefined): number {
-  if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return NaN;
-  return Date.parse(text);
-}
-
-/** An ISO 8601 timestamp without milliseconds, for messages. @internal */
-export function isoTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 /** The generations of a CA with their defaults (one ACTIVE generation 1 when none are given), by number. @internal */

@@ -69,6 +69,10 @@ export function intermediateRules(prefix: string, now: number, rootTtl?: Duratio
     (i) => (!Dns.isLabel(i.name) || i.name.length > PkiLimits.INTERMEDIATE_NAME_MAX_LENGTH)
       && `'${prefix}name' (${i.name}) must be an RFC 1123 label of at most ${PkiLimits.INTERMEDIATE_NAME_MAX_LENGTH} characters ` +
       "(lower-case letters, digits, '-'), e.g. 'services'",
+    (i) => typeof i.name === 'string' && /-g\d+$/.test(i.name)
+      && `'${prefix}name' (${i.name}) ends like a generation suffix: generation ${i.name.replace(/^.*-g/, '')} of intermediate ` +
+      `'${i.name.replace(/-g\d+$/, '')}' is named '${i.name}' (its Vault key and issuer, and its published certificate ` +
+      `'${PkiNames.intermediateCaKey(i.name)}'); choose a name that does not end in '-g<number>'`,
     (i) => i.domains.length === 0 && `'${prefix}domains' is empty; give the DNS domains this intermediate issues for, e.g. ['services.internal']`,
     (i) => i.domains.flatMap((d, k) => {
       if (i.domains.indexOf(d) !== k) return [`'${prefix}domains' lists '${d}' twice; remove the duplicate`];

@@ -5,6 +5,7 @@ import { isLive } from './generation-rules';
 import { intermediateRules, intermediateValues, resolveIntermediate } from './hierarchy-rules';
 import { PkiGenerationIssuers, PkiMount, PROTECTED } from './pki-mount';
 import { CaGenerationResources, RootCa } from './root-ca';
+import { CaRotationGuard } from './rotation-guard';
 import { VaultPkiStack } from './vault-pki-stack';
 import { rotationNow } from '../core/clock';
 import { Durations } from '../core/durations';
@@ -16,7 +17,7 @@ import { Provenance } from '../core/provenance';
 import { validate } from '../core/validation';
 import {
   PkiSecretBackendConfigIssuers, PkiSecretBackendIntermediateCertRequest, PkiSecretBackendIntermediateSetSigned,
-  PkiSecretBackendRootSignIntermediate, TerraformFn, TerraformToken,
+  GenericEndpoint, PkiSecretBackendRootSignIntermediate, TerraformFn, TerraformToken,
 } from '../terraform';
 
 /** Options of one intermediate CA of a {@link PkiHierarchy}. */
@@ -202,7 +203,7 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
     const pkiMount = new PkiMount(props.vault, tfId, {
       vault: props.vault,
       path: this.mountPath,
-      description: `Intermediate CA ${this.commonName} for ${this.domains.join(', ')} (cdk8s-vault-pki)`,
+      description: `Intermediate CA ${this.commonName} for ${this.domains.join(', ')}`,
       defaultLeaseTtlSeconds: Durations.seconds(PkiLimits.MOUNT_DEFAULT_LEASE_TTL),
       maxLeaseTtlSeconds: Durations.seconds(PkiLimits.MOUNT_MAX_LEASE_TTL),
       terraformId: tfId,
@@ -256,6 +257,19 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
         certificate: signed.certificate,
         lifecycle: PROTECTED,
       }), idOf('set-signed'));
+      if (g.compromised) {
+        // Revocation in the apply that replaces the compromised generation: an explicit write to the root mount's
+        // revoke endpoint (what the provider's `revoke = true` does on delete, vault 5.6.0
+        // resource_pki_secret_backend_root_sign_intermediate.go), independent of every other resource, so no ordering,
+        // failure or skipped phase can drop it. Vault puts the serial on the root's CRL; the write is idempotent.
+        pkiMount.named(new GenericEndpoint(pkiMount, idOf('revoke'), {
+          path: `${props.root.mountPath}/revoke`,
+          dataJson: TerraformFn.jsonencode({ serial_number: signed.serialNumber }),
+          disableRead: true,
+          // Nothing to undo: a revocation stays.
+          disableDelete: true,
+        }), idOf('revoke'));
+      }
       return [g.generation, { signed, issuerRef: TerraformToken.asString(TerraformFn.element(setSigned.importedIssuers, 0)) }];
     }));
 
@@ -264,6 +278,13 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
       issuerName: PkiNames.intermediateIssuerName(props.name, g.generation),
     }));
     this._defaultIssuer = issuers.defaultIssuer;
+    new CaRotationGuard(this, 'rotation-guard', {
+      mount: pkiMount,
+      ca: `intermediate '${props.name}'`,
+      generations: resolved.generations,
+      nameOf: (n) => PkiNames.intermediateIssuerName(props.name, n),
+      domains: this.domains,
+    });
     this._generations = new Map(live.map((g) => [g.generation, {
       generation: g.generation,
       state: g.state,

@@ -12,6 +12,7 @@ import { IIntermediateCa, IntermediateCa, IntermediateCaOptions } from './interm
 import { RootCa, RootCaOptions } from './root-ca';
 import { VaultPkiStack } from './vault-pki-stack';
 import { PkiValidationError } from '../core/errors';
+import { PkiNames } from '../core/names';
 
 /** A hierarchy's CAs as plain values: what alerts and trust bundles in another program need. */
 export interface IPkiHierarchy extends IConstruct {
@@ -150,6 +151,13 @@ export class PkiHierarchy extends Construct implements IPkiHierarchy {
         const owner = VaultNames.claim(this, 'hierarchy', h.name);
         return owner !== undefined && `'name' (${h.name}) is already used by the hierarchy at '${owner}' in the same Vault; give this hierarchy another 'name'`;
       },
+      // Mount paths derived from different names can meet (hierarchy 'pki' with intermediate 'root', and hierarchy
+      // 'pki-int': both 'pki-int-root'); two CAs in one mount would share keys and issuers.
+      (h) => [PkiNames.rootMountPath(h.name), ...h.intermediates.map((i) => PkiNames.intermediateMountPath(h.name, i.name))].flatMap((path) => {
+        const owner = VaultNames.claim(this, 'mount', path);
+        return owner !== undefined ? [`its CA mount '${path}' is already the mount of a CA of '${owner}' in the same Vault; rename the hierarchy or ` +
+          'the intermediate so that every CA has a mount of its own'] : [];
+      }),
     ]);
 
     this.name = resolved.name;

@@ -30,9 +30,11 @@ export const PROTECTED = { preventDestroy: true } as const;
  */
 export class PkiMount extends Construct {
   public readonly mount: Mount;
+  /** The mount's path. */
+  public readonly path: string;
+  /** The stack holding it. */
+  public readonly vault: VaultPkiStack;
   private readonly terraformIdPrefix: string;
-  private readonly vault: VaultPkiStack;
-  private readonly path: string;
 
   constructor(scope: Construct, id: string, options: PkiMountOptions) {
     super(scope, id);
@@ -43,7 +45,8 @@ export class PkiMount extends Construct {
     this.mount = this.named(new Mount(this, 'mount', {
       path,
       type: 'pki',
-      description: options.description,
+      // Who owns it: the stack's mount inventory refuses a plan that would destroy a mount the program dropped.
+      description: `${options.description} ${vault._ownerMarker}`,
       defaultLeaseTtlSeconds: options.defaultLeaseTtlSeconds,
       maxLeaseTtlSeconds: options.maxLeaseTtlSeconds,
       // A changed path or type would replace the mount, and with it every key and issuer: Terraform refuses instead.
@@ -111,8 +114,13 @@ export class PkiMount extends Construct {
 
   /** Gives `resource` the logical id `<prefix>_<kind>` and returns it. */
   public named<T extends { overrideLogicalId(id: string): void }>(resource: T, kind: string): T {
-    resource.overrideLogicalId(PkiNames.terraformId(this.terraformIdPrefix, kind));
+    resource.overrideLogicalId(this.logicalId(kind));
     return resource;
+  }
+
+  /** The logical id `<prefix>_<kind>` of one of the mount's Terraform elements. */
+  public logicalId(kind: string): string {
+    return PkiNames.terraformId(this.terraformIdPrefix, kind);
   }
 }
 
@@ -135,7 +143,9 @@ export class PkiGenerationIssuers {
     make(active);
     this.defaultIssuer = mount.defaultIssuer(this.issuers.get(active.generation)!);
     for (const g of live) {
-      if (g !== active) make(g, g.state === GenerationState.DRAINING ? this.defaultIssuer : undefined);
+      // A compromised generation stops issuing at once, whether or not the rest of the apply succeeds: if creating its
+      // successor fails, roles fail to sign (an outage) rather than sign with a stolen key.
+      if (g !== active) make(g, g.state === GenerationState.DRAINING && !g.compromised ? this.defaultIssuer : undefined);
     }
   }
 

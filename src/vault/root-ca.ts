@@ -4,6 +4,7 @@ import { CaGenerationOptions, GenerationState } from './ca-generation';
 import { activeGeneration, generationOptions, isLive } from './generation-rules';
 import { resolveRoot } from './hierarchy-rules';
 import { PkiGenerationIssuers, PkiMount, PROTECTED } from './pki-mount';
+import { CaRotationGuard } from './rotation-guard';
 import { VaultPkiStack } from './vault-pki-stack';
 import { Durations } from '../core/durations';
 import { PkiValidationError } from '../core/errors';
@@ -109,7 +110,7 @@ export class RootCa extends Construct {
     const pkiMount = new PkiMount(vault, tfId, {
       vault,
       path: this.mountPath,
-      description: `Root CA ${root.commonName} (cdk8s-vault-pki): signs intermediates only`,
+      description: `Root CA ${root.commonName}, signs intermediates only`,
       // The root certificate's own TTL is capped by the mount's max lease TTL.
       defaultLeaseTtlSeconds: Durations.seconds(this.ttl),
       maxLeaseTtlSeconds: Durations.seconds(this.ttl),
@@ -155,6 +156,13 @@ export class RootCa extends Construct {
       issuer: issuers.of(g.generation),
     }]));
     this._generations = generations;
+    new CaRotationGuard(this, 'rotation-guard', {
+      mount: pkiMount,
+      ca: 'the root',
+      generations: root.generations,
+      nameOf: (n) => PkiNames.generationName('root', n),
+      domains: [],
+    });
   }
 
   /** The live generation `generation` with its Vault resources (the hierarchy's rules make sure it exists). @internal */

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { VaultServerCa } from './vault-server-ca';
-import { Problems } from '../core/errors';
+import { PkiValidationError, Problems } from '../core/errors';
 import { Urls } from '../core/urls';
-import { KubernetesProvider, StateBackend, TerraformStack, VaultProvider } from '../terraform';
+import {
+  DataVaultGenericSecret, KubernetesProvider, StateBackend, TerraformDataResource, TerraformLazy, TerraformLocal, TerraformStack, VaultProvider,
+} from '../terraform';
 
 /** Props of {@link VaultPkiStack}. */
 export interface VaultPkiStackProps {
@@ -50,6 +52,15 @@ export interface VaultPkiStackProps {
    * @default false
    */
   readonly allowInsecureHttp?: boolean;
+
+  /**
+   * Vault mounts this stack managed and may now destroy on purpose, e.g. `['pki-int-mtls']` after removing the
+   * intermediate `mtls` from the program. Without it, `terraform plan` refuses to go on while Vault holds a mount this
+   * stack created (its description names the stack) that the program no longer has: removing an intermediate or a
+   * hierarchy from the program would otherwise destroy its mount with every key, issuer and certificate in it.
+   * @default - none: every mount of the stack stays
+   */
+  readonly decommissionedMounts?: string[];
 }
 
 /**
@@ -70,7 +81,13 @@ export class VaultPkiStack extends TerraformStack {
   /** Base URL of the AIA and CRL distribution URLs in certificates. */
   public readonly aiaBaseUrl: string;
 
+  /** Vault mounts this stack may destroy on purpose. */
+  public readonly decommissionedMounts: string[];
+
   private readonly kubernetesProviders = new Map<string, KubernetesProvider>();
+  /** Mount paths of the PKI mounts the program puts in this stack. */
+  private readonly programMounts: string[] = [];
+  private vaultMounts?: TerraformLocal;
 
   constructor(scope: Construct, id: string, props: VaultPkiStackProps) {
     super(scope, id);
@@ -87,6 +104,13 @@ export class VaultPkiStack extends TerraformStack {
       problems.add(`'vaultNamespace' (${props.vaultNamespace}) is not a Vault namespace path; use e.g. 'admin' or 'admin/pki'`);
     }
     if (props.backend !== undefined) props.backend._problems('backend').forEach((p) => problems.add(p));
+    const decommissioned = props.decommissionedMounts ?? [];
+    if (!Array.isArray(decommissioned)) {
+      problems.add(`'decommissionedMounts' (${String(decommissioned)}) must be a list of Vault mount paths, e.g. ['pki-int-mtls']`);
+    } else {
+      decommissioned.filter((m) => typeof m !== 'string' || !/^[a-z0-9][-a-z0-9]*$/.test(m))
+        .forEach((m) => problems.add(`'decommissionedMounts' (${String(m)}) is not a mount path of this library, e.g. 'pki-int-mtls'`));
+    }
     const serverCa = props.serverCa;
     if (!(serverCa instanceof VaultServerCa)) {
       problems.add("'serverCa' is missing; say how cert-manager verifies Vault's TLS certificate: VaultServerCa.fromPem(<the CA that issued Vault's certificate>) " +
@@ -100,11 +124,58 @@ export class VaultPkiStack extends TerraformStack {
     this.aiaBaseUrl = (props.aiaBaseUrl ?? address).replace(/\/+$/, '');
     this.vaultNamespace = props.vaultNamespace;
     this.serverCa = serverCa;
+    this.decommissionedMounts = Object.freeze([...(Array.isArray(decommissioned) ? decommissioned : [])]) as string[];
     (props.backend ?? StateBackend.local())._bind(this, id);
+    // The plan-time guards use plantimestamp() and strcontains() (Terraform 1.5) and read Vault's state at plan time.
+    this.addOverride('terraform.required_version', '>= 1.5.0');
     new VaultProvider(this, 'vault', {
       address: this.address,
       namespace: props.vaultNamespace,
     });
+  }
+
+  /** The marker in the description of every Vault mount this stack creates: who owns it. @internal */
+  public get _ownerMarker(): string {
+    return `(cdk8s-vault-pki, stack ${this.node.id})`;
+  }
+
+  /**
+   * An HCL expression, true when Vault already holds the mount `path` (read from Vault's `sys/mounts` at plan time), and
+   * registers the mount as one the program keeps. The first call adds the stack's read of `sys/mounts` (the Terraform
+   * token needs `read` on `sys/mounts`) and the guard that refuses a plan while Vault holds a mount of this stack the
+   * program no longer has (see `decommissionedMounts`).
+   * @internal
+   */
+  public _vaultMountExists(path: string): string {
+    if (this.decommissionedMounts.includes(path)) {
+      throw new PkiValidationError('VaultPkiStack', this.node.path, [`'decommissionedMounts' lists '${path}', which the program still has; ` +
+        'remove it from the list (it would not be destroyed) or the CA from the program']);
+    }
+    this.programMounts.push(path);
+    if (!this.vaultMounts) {
+      const mounts = new DataVaultGenericSecret(this, 'vault-mounts', { path: 'sys/mounts' });
+      mounts.overrideLogicalId('vault_pki_sys_mounts');
+      // The mount table is not secret, but the data source marks every value sensitive.
+      this.vaultMounts = new TerraformLocal(this, 'vault-mounts-table', '${nonsensitive(jsondecode(data.vault_generic_secret.vault_pki_sys_mounts.data_json))}');
+      this.vaultMounts.overrideLogicalId('vault_pki_mounts');
+      const kept = TerraformLazy.stringValue({ produce: () => JSON.stringify([...this.programMounts, ...this.decommissionedMounts].sort()) });
+      const marker = JSON.stringify(this._ownerMarker);
+      const orphans = `[for path, mount in local.vault_pki_mounts : trimsuffix(path, "/") if strcontains(try(mount.description, ""), ${marker}) ` +
+        `&& !contains(${kept}, trimsuffix(path, "/"))]`;
+      const inventory = new TerraformDataResource(this, 'mount-inventory', {
+        input: { stack: this.node.id, mounts: TerraformLazy.listValue({ produce: () => [...this.programMounts].sort() }) },
+        lifecycle: {
+          precondition: [{
+            condition: `\${length(${orphans}) == 0}`,
+            errorMessage: `Vault holds mounts that stack '${this.node.id}' created and the program no longer has: \${join(", ", ${orphans})}. ` +
+              'Applying would destroy each with every key, issuer and certificate in it. Put the CA back in the program (keep its ' +
+              "generations listed, RETIRED once they may go), or list the mount in the VaultPkiStack's 'decommissionedMounts' to destroy it on purpose",
+          }],
+        },
+      });
+      inventory.overrideLogicalId('vault_pki_mount_inventory');
+    }
+    return `contains(keys(local.vault_pki_mounts), ${JSON.stringify(`${path}/`)})`;
   }
 
   /**

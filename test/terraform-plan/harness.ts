@@ -1,0 +1,127 @@
+/**
+ * Runs the REAL `terraform plan` (the binary on PATH; Terraform v1.11.4 here) over the plan-time guards the library
+ * emits, with Vault's answers standing in for the Vault provider's data sources: Terraform itself evaluates every
+ * guard expression (`plantimestamp()`, `timecmp()`, `nonsensitive()`, `try()`, counts, the error messages) exactly as
+ * it would against a live Vault. Only built-in resources are used (`terraform_data`), so nothing is downloaded.
+ *
+ * From a synthesized `cdk.tf.json` it keeps what the guards are made of (the `terraform_data` records and guards, the
+ * locals, the Vault data sources) and drops everything else; each Vault data source becomes a `terraform_data` whose
+ * `input` holds what the data source would return for the given Vault state (same `count`), and every reference
+ * `data.<type>.<name>[...]` becomes `terraform_data.<fake>[...].input`. Records of earlier applies are seeded into the
+ * state with the times given, as `ignore_changes` keeps them.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** What Vault holds, as its API returns it. */
+export interface VaultState {
+  /** Mounts by path (without the trailing slash), with their description. */
+  readonly mounts: Record<string, { description: string }>;
+  /** Per PKI mount: the default issuer's ID ('' for none), issuers by ID with their names, keys by ID with their names. */
+  readonly pki: Record<string, { defaultIssuerId: string; issuers: Record<string, string>; keys: Record<string, string> }>;
+}
+
+export interface PlanResult {
+  readonly ok: boolean;
+  /** The error text of every failed precondition (Terraform's own rendering of `error_message`). */
+  readonly errors: string[];
+  readonly output: string;
+}
+
+/** Whether a `terraform` binary can run here. */
+export function terraformAvailable(): string | undefined {
+  const r = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  return r.status === 0 ? /Terraform v(\S+)/.exec(r.stdout)?.[1] : undefined;
+}
+
+const DATA_REF = /data\.(vault_[a-z_]+)\.([A-Za-z0-9_-]+)((?:\[(?:\*|\d+)\])?)/g;
+const fakeName = (type: string, name: string) => `fakedata__${type}__${name}`;
+
+function rewrite(value: any): any {
+  if (typeof value === 'string') return value.replace(DATA_REF, (_m, type, name, index) => `terraform_data.${fakeName(type, name)}${index}.input`);
+  if (Array.isArray(value)) return value.map(rewrite);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
+  return value;
+}
+
+/** What a Vault data source of the guards returns for `vault`. */
+function fakeInput(type: string, config: any, vault: VaultState): Record<string, unknown> {
+  const json = (v: unknown) => JSON.stringify(v);
+  if (type === 'vault_generic_secret' && config.path === 'sys/mounts') {
+    const mounts = Object.fromEntries(Object.entries(vault.mounts).map(([p, m]) => [`${p}/`, { type: 'pki', description: m.description }]));
+    return { data_json: `\${sensitive(${json(json(mounts))})}` };
+  }
+  const mountOf = (p: string) => vault.pki[p] ?? { defaultIssuerId: '', issuers: {}, keys: {} };
+  if (type === 'vault_generic_secret' && /\/config\/issuers$/.test(config.path)) {
+    const m = mountOf(config.path.replace(/\/config\/issuers$/, ''));
+    return { data_json: `\${sensitive(${json(json({ default: m.defaultIssuerId, default_follows_latest_issuer: false }))})}` };
+  }
+  if (type === 'vault_pki_secret_backend_issuers') {
+    const m = mountOf(config.backend);
+    const info = Object.entries(m.issuers).map(([id, name]) => [id, { issuer_name: name, is_default: id === m.defaultIssuerId }]);
+    return { key_info_json: json(Object.fromEntries(info)) };
+  }
+  if (type === 'vault_pki_secret_backend_keys') {
+    return { key_info_json: json(Object.fromEntries(Object.entries(mountOf(config.backend).keys).map(([id, name]) => [id, { key_name: name }]))) };
+  }
+  throw new Error(`no stand-in for data source ${type} (${json(config)})`);
+}
+
+/** The guards of `tf` as a configuration of built-in resources for `vault`. */
+export function guardConfiguration(tf: any, vault: VaultState): any {
+  const resources: Record<string, any> = {};
+  for (const [name, r] of Object.entries<any>(tf.resource?.terraform_data ?? {})) {
+    const { ['//']: _meta, ...rest } = r;
+    resources[name] = rewrite(rest);
+  }
+  for (const [type, byName] of Object.entries<any>(tf.data ?? {})) {
+    for (const [name, config] of Object.entries<any>(byName)) {
+      const count = config.count !== undefined ? { count: rewrite(config.count) } : {};
+      resources[fakeName(type, name)] = { ...count, input: fakeInput(type, config, vault) };
+    }
+  }
+  return { terraform: { required_version: '>= 1.5.0' }, locals: rewrite(tf.locals ?? {}), resource: { terraform_data: resources } };
+}
+
+function run(dir: string, args: string[]): { status: number; out: string } {
+  const r = spawnSync('terraform', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'empty.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+  });
+  return { status: r.status ?? 1, out: `${r.stdout}\n${r.stderr}` };
+}
+
+/**
+ * `terraform plan` of `tf`'s guards against `vault`, after an earlier apply that left the records `records` (logical id
+ * of a `terraform_data` record -> the time it was planned, ISO 8601) in state.
+ */
+export function planGuards(tf: any, vault: VaultState, records: Record<string, string> = {}): PlanResult {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-pki-plan-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'empty.tfrc'), '');
+    const init = run(dir, ['init', '-no-color', '-input=false']);
+    if (init.status !== 0) throw new Error(`terraform init failed: ${init.out}`);
+    const seeded = Object.keys(records);
+    if (seeded.length > 0) {
+      const seed = { resource: { terraform_data: Object.fromEntries(seeded.map((id) => [id, { input: { at: records[id] } }])) } };
+      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(seed));
+      const applied = run(dir, ['apply', '-auto-approve', '-no-color', '-input=false']);
+      if (applied.status !== 0) throw new Error(`seeding the records failed: ${applied.out}`);
+    }
+    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(guardConfiguration(tf, vault), null, 1));
+    const plan = run(dir, ['plan', '-no-color', '-input=false', '-lock=false']);
+    // Each failure: the heading, the source context (up to the last `│` line), then the rendered error_message.
+    const errors = plan.out.split(/\n(?=Error: )/).filter((block) => block.startsWith('Error: Resource precondition failed')).map((block) => {
+      const lines = block.split('\n');
+      const lastContext = lines.map((l, i) => (/^\s*(│|├|\d+:|on )/.test(l) ? i : -1)).reduce((a, b) => Math.max(a, b), 0);
+      return lines.slice(lastContext + 1).join(' ').replace(/\s+/g, ' ').trim();
+    });
+    if (plan.status !== 0 && errors.length === 0) throw new Error(`terraform plan failed without a precondition: ${plan.out}`);
+    return { ok: plan.status === 0, errors, output: plan.out };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
