@@ -41,6 +41,42 @@ describe('rotation phases (examples/rotation)', () => {
     expect(ConsistencyCheck.check(manifests, terraform, { cluster: 'primary' })).toEqual([]);
   });
 
+  test('escape hatches on generation resources are ConsistencyCheck findings: a default issuer that is not ACTIVE, a weakened signature, a changed guard', () => {
+    const { manifests, terraform } = outputs.get('1-prepare')!;
+    const kinds = (tf: any) => ConsistencyCheck.check(manifests, tf, { cluster: 'primary' }).map((f) => `${f.kind} ${f.object}: ${f.message}`);
+    const edited = (edit: (tf: any) => void) => {
+      const copy = JSON.parse(JSON.stringify(terraform));
+      edit(copy);
+      return kinds(copy);
+    };
+    // addOverride('default', <the PREPARED generation's issuer>): roles would sign with a generation not yet in every bundle.
+    expect(edited((tf) => {
+      tf.resource.vault_pki_secret_backend_config_issuers['pki_int_services_default-issuer'].default = '${vault_pki_secret_backend_issuer.pki_int_services_issuer_g2.issuer_id}';
+    })).toEqual(["rotation-default-issuer VaultMount pki-int-services: its default issuer is 'services-g2' (PREPARED), not the ACTIVE generation " +
+      "'services': every role of the mount would sign with it; remove the override (make a generation ACTIVE in the program instead)"]);
+    // The new generation's signature without path length and name constraints.
+    expect(edited((tf) => {
+      const signed = tf.resource.vault_pki_secret_backend_root_sign_intermediate.pki_int_services_signed_g2;
+      delete signed.max_path_length;
+      delete signed.permitted_dns_domains;
+    })).toEqual([
+      'rotation-signature VaultSignature pki-int-services/services intermediate CA g2: max_path_length is unset (-1: any depth), not 0: the ' +
+      'intermediate could sign CAs; set it to 0',
+      'rotation-signature VaultSignature pki-int-services/services intermediate CA g2: permitted_dns_domains (none) are not the intermediate\'s ' +
+      'domains (services.internal): its name constraints would let it sign names outside them; restore them',
+    ]);
+    // A guard whose switch check was dropped, a record removed, a guard removed.
+    expect(edited((tf) => {
+      tf.resource.terraform_data.pki_int_services_rotation_guard.lifecycle.precondition.pop();
+      delete tf.resource.terraform_data.pki_int_mtls_prepared_g2;
+      delete tf.resource.terraform_data.pki_root_rotation_guard;
+    }).map((f) => f.slice(0, 150)).sort()).toEqual([
+      'rotation-guard VaultMount pki-int-mtls: generation 2 has no record terraform_data.pki_int_mtls_prepared_g2: its guard would compare the real clock wit',
+      'rotation-guard VaultMount pki-int-services: its rotation guard has 1 precondition(s) where its generations call for 2; missing or changed: \'generation',
+      'rotation-guard VaultMount pki-root: has no rotation guard (terraform_data.<ca>_rotation_guard): terraform plan would not refuse a skipped rotation pha',
+    ]);
+  });
+
   test('the trust bundle is the same object in every phase: Terraform changes what roots.crt holds, trust-manager follows', () => {
     const bundles = [...outputs.values()].map(({ manifests }) => JSON.stringify(objects(manifests, 'Bundle')));
     expect(new Set(bundles).size).toBe(1);

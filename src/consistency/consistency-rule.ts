@@ -53,6 +53,15 @@ export enum ConsistencyFindingKind {
   SPIFFE_VOLUME = 'spiffe-volume',
   /** A Vault role and its Issuer's policy allow different URI SANs, or a URI pattern's `*` could cross '/'. */
   URI_PATTERNS = 'uri-patterns',
+  /**
+   * A CA mount has no rotation guard, or its guard's preconditions are not the ones its recorded generations call for
+   * (an escape hatch removed or changed what `terraform plan` checks), or a generation's plan-time record is missing.
+   */
+  ROTATION_GUARD = 'rotation-guard',
+  /** A CA mount's default issuer is not its ACTIVE generation's (an override switched roles to a generation not meant to sign). */
+  ROTATION_DEFAULT_ISSUER = 'rotation-default-issuer',
+  /** An intermediate generation is signed without path length 0, without its domains as name constraints, or with the CSR's values. */
+  ROTATION_SIGNATURE = 'rotation-signature',
 }
 
 /** One reference that does not resolve between the Kubernetes manifests and the Terraform. */
