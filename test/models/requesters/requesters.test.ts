@@ -1,11 +1,10 @@
-// The requester models against the library's real synthesized objects (examples.out/reference and examples.out/mesh):
+// The requester models against the library's real synthesized objects (the reference and mesh example programs):
 // each CertificateRequest is parsed back with @peculiar/x509 and must hold exactly what the upstream source puts in,
 // and nothing else. Then the upstream projects' own test tables (upstream-cases.json), and hostile variants.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
-import * as yaml from 'js-yaml';
 import {
   annotationsToCopy, certManagerCsrSpec, certManagerKey, certManagerSignatureAlgorithm, certificateRequestFromCertificate, webhookValidationErrors,
 } from './cert-manager';
@@ -24,22 +23,23 @@ import {
 } from './istio-csr';
 import { hashIdentifier, podFromWorkload } from './pod';
 import { buildMeshScenario } from '../../../examples/mesh/scenario';
+import { buildReferenceScenario } from '../../../examples/reference/scenario';
 import { serviceAccountIdentity } from '../certificate-request';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
-const OUT = path.join(ROOT, 'examples.out');
-const loadAll = (file: string): any[] => yaml.loadAll(fs.readFileSync(path.join(OUT, file), 'utf8')).filter((o) => o);
-const load = (file: string): any => yaml.load(fs.readFileSync(path.join(OUT, file), 'utf8'));
 const find = (objects: any[], kind: string, name: string) => {
   const found = objects.find((o) => o.kind === kind && o.metadata?.name === name);
   if (!found) throw new Error(`no ${kind}/${name}`);
   return found;
 };
 
-const reference = loadAll('reference/dist/pki.k8s.yaml');
-const mesh = loadAll('mesh/dist/mesh.k8s.yaml');
-const spiffeValues = load('mesh/helm/csi-driver-spiffe.values.yaml');
-const istioCsrValues = load('mesh/helm/istio-csr.values.yaml');
+// The example programs synthesized here (what `npm run synth:examples` writes to examples.out/, which `npm test` cannot
+// rely on: CI runs the tests before it). Helm values as a YAML file would carry them: plain JSON.
+const referenceBuilt = buildReferenceScenario(K8sTesting.app(), TfTesting.app());
+const meshBuilt = buildMeshScenario(K8sTesting.app(), TfTesting.app());
+const reference = K8sTesting.synth(referenceBuilt.chart);
+const mesh = K8sTesting.synth(meshBuilt.chart);
+const spiffeValues = JSON.parse(JSON.stringify(meshBuilt.spiffe.helmValues));
+const istioCsrValues = JSON.parse(JSON.stringify(meshBuilt.istioCsr.helmValues));
 const api = find(mesh, 'Deployment', 'api');
 
 const OID = {
