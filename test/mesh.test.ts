@@ -10,6 +10,7 @@ import { Testing as TfTesting } from 'cdktf';
 import { errorOf, hierarchyOf, newScope, newTenant, objects, synthBoth, TestScope } from './util';
 import { buildMeshScenario, TRUST_DOMAIN } from '../examples/mesh/scenario';
 import { csiVolumeProblems } from '../scripts/csi-volumes';
+import { RequesterPolicy } from '../src/tenants/requester-policy';
 import {
   ConsistencyCheck, ConsistencyFindingKind, InMemoryCertificate, IstioCsr, KeyAlgorithm, PrivateKeyEncoding, SpiffeCsiDriver, SpiffeIdentity,
   TrustBundle,
@@ -141,6 +142,27 @@ describe('SpiffeIdentity (csi-driver-spiffe v0.15.0)', () => {
     for (const name of ['api-certificate-requests', 'vault-services-approver-policy-sa-api']) {
       expect(objects(manifests, 'RoleBinding', name)[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'api', namespace: 'payments' }]);
     }
+    // Its own policy: exactly its SPIFFE ID, the driver's usages, duration and key, bound to the account; use of it for that account only.
+    expect(identity.policyName).toBe('payments-vault-services-sa-api');
+    const policy = objects(manifests, 'CertificateRequestPolicy', 'payments-vault-services-sa-api')[0];
+    expect(policy.spec).toEqual({
+      allowed: {
+        uris: {
+          values: ['spiffe://acme.internal/ns/payments/sa/api'],
+          required: true,
+          validations: [{ rule: "cr.username == 'system:serviceaccount:payments:api'", message: 'only payments/api may request this from Issuer payments/vault-services' }],
+        },
+        usages: ['digital signature', 'key encipherment', 'server auth', 'client auth'],
+        isCA: false,
+      },
+      constraints: { maxDuration: '1h', privateKey: { algorithm: 'ECDSA', minSize: 256, maxSize: 256 } },
+      selector: { issuerRef: { name: 'vault-services', kind: 'Issuer', group: 'cert-manager.io' }, namespace: { matchNames: ['payments'] } },
+    });
+    expect(objects(manifests, 'Role', 'vault-services-approver-policy-sa-api')[0].rules).toEqual([{
+      apiGroups: ['policy.cert-manager.io'], resources: ['certificaterequestpolicies'], resourceNames: ['payments-vault-services-sa-api'], verbs: ['use'],
+    }]);
+    // The tenant's own policy is not the account's to use.
+    expect(objects(manifests, 'RoleBinding', 'vault-services-approver-policy')[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'cert-manager', namespace: 'cert-manager' }]);
   });
 
   test('refused: a SPIFFE ID for another service account, a workload running as another account, another issuer, trust domain or key', () => {
@@ -167,7 +189,8 @@ describe('SpiffeIdentity (csi-driver-spiffe v0.15.0)', () => {
       trustDomain: 'acme.internal',
       certificateRequestDuration: '1h',
       issuer: { name: 'vault-services', kind: 'Issuer', group: 'cert-manager.io' },
-      approver: { signerName: 'issuers.cert-manager.io/*', autoApproveNonSPIFFE: false },
+      // approver-policy alone decides: the driver's approver is not run and holds no signer (see SpiffeCsiDriver).
+      approver: { replicaCount: 0, signerName: 'issuers.cert-manager.io/NONE', autoApproveNonSPIFFE: false },
       driver: { useOwnServiceAccount: false, sourceCABundle: '/var/run/secrets/cdk8s-vault-pki/trust-bundle/ca-bundle.crt' },
     });
     expect(spiffeSchema({ app: { ...driver.helmValues.app, trustDomian: 'x' } })).toBe(false);
@@ -199,11 +222,35 @@ describe('IstioCsr (istio-csr v0.17.0) and the mesh example', () => {
     });
   });
 
-  test('istio-csr\'s account may use the mesh policy in Istio\'s namespace; Vault allows the mesh namespaces\' IDs, no permitted_uri_domains', () => {
+  test('istio-csr\'s account alone may use its policy: the mesh namespaces\' identities, its serving name, the empty Organization; istiod\'s policy', () => {
     expect(objects(built.manifests, 'RoleBinding', 'istio-ca-approver-policy-istio-csr')[0]).toMatchObject({
       metadata: { namespace: 'istio-system' },
       subjects: [{ kind: 'ServiceAccount', name: 'cert-manager-istio-csr', namespace: 'cert-manager' }],
     });
+    expect(built.istioCsr.policyNames).toEqual(['istio-system-istio-ca-istio-csr', 'istio-system-istio-ca-istiod']);
+    const workloads = objects(built.manifests, 'CertificateRequestPolicy', 'istio-system-istio-ca-istio-csr')[0].spec.allowed;
+    const bound = { rule: "cr.username == 'system:serviceaccount:cert-manager:cert-manager-istio-csr'", message: 'only cert-manager/cert-manager-istio-csr may request this from Issuer istio-system/istio-ca' };
+    expect(workloads).toEqual({
+      uris: {
+        values: ['spiffe://acme.internal/ns/istio-system/sa/*', 'spiffe://acme.internal/ns/shop/sa/*'],
+        validations: [{ rule: RequesterPolicy.spiffeShapeRule(TRUST_DOMAIN), message: 'mesh identities are spiffe://acme.internal/ns/<namespace>/sa/<service account>' }, bound],
+      },
+      dnsNames: { values: ['cert-manager-istio-csr.cert-manager.svc'], validations: [bound] },
+      subject: { organizations: { values: [''], validations: [{ rule: "self == ''", message: 'Istio requests carry an empty Organization, nothing else' }] } },
+      usages: ['client auth', 'server auth'],
+      isCA: false,
+    });
+    const istiod = objects(built.manifests, 'CertificateRequestPolicy', 'istio-system-istio-ca-istiod')[0].spec.allowed;
+    expect(istiod).toMatchObject({
+      commonName: { value: 'istiod.istio-system.svc', required: true },
+      dnsNames: { values: ['istiod.istio-system.svc'], required: true },
+      uris: { values: ['spiffe://acme.internal/ns/istio-system/sa/istiod-service-account'], required: true },
+      isCA: false,
+    });
+    expect(istiod.uris.validations).toEqual([{ rule: "cr.username == 'system:serviceaccount:cert-manager:cert-manager'", message: 'only cert-manager/cert-manager may request this from Issuer istio-system/istio-ca' }]);
+    // The mesh tenant's own policy (cert-manager, DNS names only) allows no identity and no common name.
+    const own = objects(built.manifests, 'CertificateRequestPolicy', 'istio-system-istio-ca')[0].spec.allowed;
+    expect([own.uris, own.commonName]).toEqual([undefined, undefined]);
     const role = Object.values<any>(built.terraform.resource.vault_pki_secret_backend_role).find((r) => r.name === 'istio-system-istio-ca');
     expect(role).toMatchObject({
       allowed_uri_sans: ['spiffe://acme.internal/ns/istio-system/sa/*', 'spiffe://acme.internal/ns/shop/sa/*'],
@@ -213,8 +260,6 @@ describe('IstioCsr (istio-csr v0.17.0) and the mesh example', () => {
       max_ttl: '3600',
     });
     expect(JSON.stringify(built.terraform)).not.toContain('permitted_uri_domains');
-    const policy = objects(built.manifests, 'CertificateRequestPolicy', 'istio-system-istio-ca')[0];
-    expect(policy.spec.allowed.commonName.value).toBe('*');
   });
 
   test('the mesh example is consistent, and its workload volumes pass the drivers\' own checks', () => {
@@ -225,13 +270,20 @@ describe('IstioCsr (istio-csr v0.17.0) and the mesh example', () => {
   test('refused: istio-csr on a tenant without Istio\'s namespace, with an EC key, without the service names, longer than the tenant', () => {
     const scope = newScope();
     const bundle = new TrustBundle(scope.chart, 'internal-ca', { hierarchy: hierarchyOf(scope), namespaceLabels: { 'inject-ca': 'true' } });
-    const issuer = newTenant(scope, { namespace: 'istio-system', issuerName: 'istio-ca', domains: ['istio.services.internal'], spiffeTrustDomain: 'acme.internal', spiffeNamespaces: ['shop'] }, 'mesh');
+    const issuer = newTenant(scope, { namespace: 'istio-system', issuerName: 'istio-ca', domains: ['istio.services.internal'], spiffeTrustDomain: 'acme.internal', spiffeNamespaces: ['shop'], allowOtherNamespaceIdentities: true }, 'mesh');
     const error = errorOf(() => new IstioCsr(scope.chart, 'istio-csr', { issuer, trustBundle: bundle, maxCertificateDuration: Duration.hours(48) }));
     expect(error).toMatch(/'spiffeNamespaces' \(shop\) leave out Istio's namespace 'istio-system'/);
     expect(error).toMatch(/do not cover 'istiod.istio-system.svc'/);
     expect(error).toMatch(/do not cover 'cert-manager-istio-csr.cert-manager.svc'/);
     expect(error).toMatch(/the mesh tenant's key is ECDSA P-256, .*use KeyAlgorithm.rsa\(2048\) for the mesh tenant/);
     expect(error).toMatch(/'maxCertificateDuration' \(48h\) must be from 1h .* to the mesh tenant's 'maxDuration' \(24h\)/);
+    // The mesh root istio-csr pins, and every SVID's ca.crt, are the hierarchy's roots only.
+    const wide = new TrustBundle(scope.chart, 'wide', { hierarchy: hierarchyOf(scope), namespaceLabels: { 'inject-ca': 'true' }, includeDefaultCAs: true, includeIntermediates: true });
+    expect(errorOf(() => new IstioCsr(scope.chart, 'istio-csr-2', { issuer, trustBundle: wide }))).toContain(
+      "'trustBundle' (wide) also carries 'includeDefaultCAs' (public CAs), 'includeIntermediates': the mesh root istio-csr pins would trust them, " +
+      "so any certificate they sign could pass for a workload; give istio-csr a TrustBundle of the hierarchy's roots only");
+    expect(errorOf(() => new SpiffeCsiDriver(scope.chart, 'spiffe', { trustDomain: 'acme.internal', issuerName: 'x', trustBundle: wide }))).toContain(
+      "'trustBundle' (wide) also carries 'includeDefaultCAs' (public CAs), 'includeIntermediates': every SVID volume's ca.crt would trust them");
   });
 });
 
@@ -274,9 +326,31 @@ describe('ConsistencyCheck rules for the new paths', () => {
     const role = Object.values<any>(terraform.resource.vault_pki_secret_backend_role).find((r) => r.name === 'payments-vault-services');
     role.allowed_uri_sans = ['spiffe://acme.internal/ns/*/sa/api'];
     const found = findings(manifests, terraform).filter((f) => f.kind === ConsistencyFindingKind.URI_PATTERNS).map((f) => f.message);
-    expect(found).toEqual([
-      expect.stringMatching(/^allows URI SANs \[spiffe:\/\/acme.internal\/ns\/payments\/sa\/api\] but Vault role 'payments-vault-services' allows \[spiffe:\/\/acme.internal\/ns\/\*\/sa\/api\]/),
-      expect.stringMatching(/^URI pattern 'spiffe:\/\/acme.internal\/ns\/\*\/sa\/api' has a '\*' that can cross '\/'/),
+    expect(found).toEqual([expect.stringMatching(/^URI pattern 'spiffe:\/\/acme.internal\/ns\/\*\/sa\/api' has a '\*' that can cross '\/'/)]);
+    // A policy that approves an identity the Vault role would refuse to sign.
+    role.allowed_uri_sans = ['spiffe://acme.internal/ns/payments/sa/web'];
+    expect(findings(manifests, terraform).filter((f) => f.kind === ConsistencyFindingKind.URI_PATTERNS).map((f) => f.message)).toEqual([
+      "allows URI SAN 'spiffe://acme.internal/ns/payments/sa/api', which Vault role 'payments-vault-services' does not allow (its allowed_uri_sans: " +
+      'spiffe://acme.internal/ns/payments/sa/web)',
+    ]);
+  });
+
+  test('policy-identity and is-ca: escape hatches that drop an identity rule, widen who may use an identity policy, or allow a CA', () => {
+    const { manifests, terraform } = copy();
+    const svid = objects(manifests, 'CertificateRequestPolicy', 'payments-vault-services-sa-api')[0];
+    svid.spec.allowed.uris.validations = [];
+    objects(manifests, 'RoleBinding', 'vault-services-approver-policy-sa-api')[0].subjects.push({ kind: 'ServiceAccount', name: 'billing', namespace: 'payments' });
+    const mesh = objects(manifests, 'CertificateRequestPolicy', 'istio-system-istio-ca-istio-csr')[0];
+    objects(manifests, 'RoleBinding', 'istio-ca-approver-policy-istio-csr')[0].subjects.push({ kind: 'Group', name: 'system:authenticated' });
+    mesh.spec.allowed.isCA = true;
+    const found = findings(manifests, terraform).filter((f) => [ConsistencyFindingKind.POLICY_IDENTITY, ConsistencyFindingKind.IS_CA].includes(f.kind));
+    expect(found.map((f) => `${f.kind} ${f.object}: ${f.message}`)).toEqual([
+      'policy-identity CertificateRequestPolicy payments-vault-services-sa-api: allows URI SANs without a validation binding them to the one requester ' +
+      "meant to ask for them (cr.username == 'system:serviceaccount:<namespace>:<name>'): anyone who may use the policy could obtain those identities",
+      "policy-identity CertificateRequestPolicy istio-system-istio-ca-istio-csr: Group system:authenticated may use it, but its identities are bound to " +
+      'ServiceAccount cert-manager/cert-manager-istio-csr: grant its use to that account alone',
+      "is-ca CertificateRequestPolicy istio-system-istio-ca-istio-csr: allows isCA: a workload could issue itself a CA (the intermediates' path length 0 " +
+      "would still refuse its leaves, but the CA certificate itself is issued); set allowed.isCA to false",
     ]);
   });
 

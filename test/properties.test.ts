@@ -111,7 +111,6 @@ function build(spec: ScenarioSpec) {
           dnsNames: [`${c.host}.${domain}`],
           duration: Duration.hours(c.durationH),
           renewBefore: c.renewBeforeM !== undefined ? Duration.minutes(c.renewBeforeM) : undefined,
-          spiffeServiceAccount: t.spiffe ? 'app' : undefined,
         });
       }
     });

@@ -69,14 +69,14 @@ describe('ShortLivedCertificate', () => {
     expect([short.cert.duration.toHours(), short.cert.renewBefore.toHours()]).toEqual([6, 2]);
   });
 
-  test('SPIFFE, IP SANs and wildcards when the tenant opted in', () => {
+  test('IP SANs and wildcards when the tenant opted in', () => {
     const { scope } = newCertificate(
-      { dnsNames: ['*.web.payments.services.internal'], ipAddresses: ['10.20.1.2'], spiffeServiceAccount: 'web' },
+      { dnsNames: ['*.web.payments.services.internal'], ipAddresses: ['10.20.1.2'] },
       { allowWildcards: true, allowedIpRanges: ['10.20.0.0/16'], spiffeTrustDomain: 'cluster.local', spiffeServiceAccounts: ['web'] });
     const cert = certificateSpec(scope);
     expect(cert.spec.dnsNames).toEqual(['*.web.payments.services.internal']);
     expect(cert.spec.ipAddresses).toEqual(['10.20.1.2']);
-    expect(cert.spec.uris).toEqual(['spiffe://cluster.local/ns/payments/sa/web']);
+    expect(cert.spec.uris).toBeUndefined();
   });
 
   test("IPv6 SANs and patterns are Go's canonical text, which approver-policy compares", () => {
@@ -94,9 +94,12 @@ describe('ShortLivedCertificate', () => {
     expect(() => newCertificate({ usages: [KeyUsage.SERVER_AUTH] }, { clientAuth: false })).not.toThrow();
   });
 
-  test("a SPIFFE ID must be one of the tenant's listed service accounts", () => {
-    expect(errorOf(() => newCertificate({ spiffeServiceAccount: 'other' }, { spiffeTrustDomain: 'cluster.local', spiffeServiceAccounts: ['web'] })))
-      .toMatch(/'spiffeServiceAccount' \(other\) is not one of the TenantIssuer's 'spiffeServiceAccounts' \(web\)/);
+  test('a SPIFFE ID is refused: cert-manager requests the certificate, so anyone who may create a Certificate could claim it', () => {
+    expect(errorOf(() => newCertificate({ spiffeServiceAccount: 'web' }, { spiffeTrustDomain: 'cluster.local', spiffeServiceAccounts: ['web'] })))
+      .toBe("ShortLivedCertificate 'pki/payments-mtls': 'spiffeServiceAccount' (web) is no longer accepted: this certificate is requested by " +
+        "cert-manager (or csi-driver) with its own identity, so anyone who may create a Certificate or a csi-driver volume in 'payments' could " +
+        "obtain that service account's SPIFFE ID; give the workload its identity with a SpiffeIdentity (csi-driver-spiffe requests it with the " +
+        "pod's own token) and drop 'spiffeServiceAccount'");
   });
 
   describe('mount()', () => {
@@ -289,11 +292,10 @@ describe('ShortLivedCertificate', () => {
       expect(invalid({ dnsNames: [] })).toMatch(/the certificate names nothing/);
     });
 
-    test('IP SANs and URI SANs without the tenant opting in; usages the tenant does not allow', () => {
+    test('IP SANs without the tenant opting in; usages the tenant does not allow', () => {
       expect(invalid({ ipAddresses: ['10.0.0.1'] })).toMatch(/the tenant allows no IP SANs; set 'allowedIpRanges'/);
       expect(invalid({ ipAddresses: ['10.9.0.1'] }, { allowedIpRanges: ['10.20.0.0/16'] })).toMatch(/outside the tenant's 'allowedIpRanges' \(10.20.0.0\/16\)/);
       expect(invalid({ ipAddresses: ['not-an-ip'] })).toMatch(/is not an IP address/);
-      expect(invalid({ spiffeServiceAccount: 'web' })).toMatch(/needs a SPIFFE trust domain; set 'spiffeTrustDomain'/);
       expect(invalid({ usages: [KeyUsage.SERVER_AUTH] }, { serverAuth: false })).toMatch(/'usages' \(server auth\) is not allowed by issuer/);
     });
 

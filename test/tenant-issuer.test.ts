@@ -3,6 +3,7 @@ import { Testing as TfTesting } from 'cdktf';
 import {
   ClusterChart, IntermediateCa, KeyAlgorithm, KeyUsage, PkiCluster, PkiHierarchy, PkiNames, Tenant, TenantProps, VaultPkiStack, VaultServerCa,
 } from '../src';
+import { RequesterPolicy } from '../src/tenants/requester-policy';
 import {
   celAccepts, errorOf, EXAMPLE_CA_PEM, hierarchyOf, newScope, newTenant, objects, resolveRef, resource, resources, synthBoth,
 } from './util';
@@ -190,47 +191,44 @@ describe('Tenant (Vault half) placed on a cluster (TenantIssuer)', () => {
       expect(verdicts(true)).toEqual([true, true, false, false, false]);
     });
 
-    test('opt-in SPIFFE URI SANs for the tenant namespace service accounts', () => {
+    test('opt-in SPIFFE URI SANs for the tenant namespace service accounts: Vault allows exact IDs, the tenant\'s own policy none', () => {
       const scope = newScope();
       const t = newTenant(scope, { spiffeTrustDomain: 'cluster.local', spiffeServiceAccounts: ['web', 'worker'] });
       const { manifests, terraform } = synthBoth(scope);
-      // Exact IDs in both: a '.../sa/*' pattern would also match '.../sa/a/b' (go-glob and approver-policy's '*' cross '/').
+      // Exact IDs: a '.../sa/*' pattern would also match '.../sa/a/b' (go-glob and approver-policy's '*' cross '/').
       const ids = ['spiffe://cluster.local/ns/payments/sa/web', 'spiffe://cluster.local/ns/payments/sa/worker'];
       expect(tenantTerraform(terraform).role.allowed_uri_sans).toEqual(ids);
-      const allowed = objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed;
-      expect(allowed.uris).toMatchObject({ values: ids, required: false });
-      expect(allowed.dnsNames.required).toBe(false);
       expect(t.spiffeId('web')).toBe('spiffe://cluster.local/ns/payments/sa/web');
-      // csi-driver-spiffe asks for key encipherment too: allowed in requests (Vault signs with the role's usages).
-      expect(allowed.usages).toEqual(['digital signature', 'server auth', 'client auth', 'key encipherment']);
-
-      // The rules, evaluated: one path segment per name, and a pod's service account may request only its own ID.
-      const [shape, own] = allowed.uris.validations.map((v: any) => v.rule);
-      const web = { namespace: 'payments', username: 'system:serviceaccount:payments:web' };
-      const certManager = { namespace: 'payments', username: 'system:serviceaccount:cert-manager:cert-manager' };
-      expect(celAccepts(shape, ids[0], web)).toBe(true);
-      expect(celAccepts(shape, 'spiffe://cluster.local/ns/payments/sa/web/x', web)).toBe(false);
-      expect(celAccepts(shape, 'spiffe://cluster.local/ns/payments/sa/', web)).toBe(false);
-      expect(celAccepts(shape, 'spiffe://clusterXlocal/ns/payments/sa/web', web)).toBe(false);
-      expect(celAccepts(own, ids[0], web)).toBe(true);
-      expect(celAccepts(own, ids[1], web)).toBe(false); // web asking for worker's identity
-      expect(celAccepts(own, ids[1], { namespace: 'payments', username: 'system:serviceaccount:payments:other' })).toBe(false);
-      expect(celAccepts(own, ids[1], certManager)).toBe(true); // a Certificate: bound by the values list
+      // The tenant's own policy is what cert-manager and csi-driver use: requests anyone in the namespace can shape. It
+      // never allows a URI; each identity gets a policy bound to its own account (SpiffeIdentity, test/mesh.test.ts).
+      const allowed = objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed;
+      expect(allowed.uris).toBeUndefined();
+      expect(allowed.dnsNames.required).toBe(true);
+      expect(allowed.usages).toEqual(['digital signature', 'server auth', 'client auth']);
+      expect(objects(manifests, 'CertificateRequestPolicy')).toHaveLength(1);
     });
 
-    test('opt-in mesh namespaces (istio-csr): any service account of a listed namespace, one path segment only', () => {
+    test('opt-in mesh namespaces (istio-csr): Vault allows any service account of a listed namespace, the tenant\'s own policy no URI', () => {
       const scope = newScope();
-      newTenant(scope, { spiffeTrustDomain: 'mesh.acme', spiffeNamespaces: ['shop', 'payments'] });
+      newTenant(scope, { spiffeTrustDomain: 'mesh.acme', spiffeNamespaces: ['shop', 'payments'], allowOtherNamespaceIdentities: true });
       const { manifests, terraform } = synthBoth(scope);
       const patterns = ['spiffe://mesh.acme/ns/shop/sa/*', 'spiffe://mesh.acme/ns/payments/sa/*'];
       expect(tenantTerraform(terraform).role.allowed_uri_sans).toEqual(patterns);
-      const uris = objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed.uris;
-      expect(uris.values).toEqual(patterns);
-      expect(uris.validations).toHaveLength(1);
-      const csr = { namespace: 'payments', username: 'system:serviceaccount:cert-manager:cert-manager-istio-csr' };
-      expect(celAccepts(uris.validations[0].rule, 'spiffe://mesh.acme/ns/shop/sa/cart', csr)).toBe(true);
-      // '*' of the allowed values crosses '/' (approver-policy wildcard, Vault go-glob): the rule does not.
-      expect(celAccepts(uris.validations[0].rule, 'spiffe://mesh.acme/ns/shop/sa/cart/ns/kube-system/sa/admin', csr)).toBe(false);
+      expect(objects(manifests, 'CertificateRequestPolicy')[0].spec.allowed.uris).toBeUndefined();
+      // istio-csr's own policy admits one path segment after /sa/ (test/mesh.test.ts); '*' of the values crosses '/'.
+      const shape = RequesterPolicy.spiffeShapeRule('mesh.acme');
+      expect(celAccepts(shape, 'spiffe://mesh.acme/ns/shop/sa/cart')).toBe(true);
+      expect(celAccepts(shape, 'spiffe://mesh.acme/ns/shop/sa/cart/ns/kube-system/sa/admin')).toBe(false);
+      expect(celAccepts(shape, 'spiffe://mesh.acme/ns/shop/sa/')).toBe(false);
+      expect(celAccepts(shape, 'spiffe://meshXacme/ns/shop/sa/cart')).toBe(false);
+      // Identities of other teams' namespaces, or of system namespaces, only on purpose.
+      expect(errorOf(() => newTenant(newScope(), { spiffeTrustDomain: 'mesh.acme', spiffeNamespaces: ['payments', 'shop'] }))).toBe(
+        "Tenant 'vault/payments': 'spiffeNamespaces' (shop) is not the tenant's own namespace (payments): its Vault role would sign the identity " +
+        "of every service account of 'shop', another team's; only a mesh CA (istio-csr, which binds each identity to the caller's token) should: " +
+        "set 'allowOtherNamespaceIdentities' on the Tenant, or remove it");
+      expect(errorOf(() => newTenant(newScope(), { spiffeTrustDomain: 'mesh.acme', spiffeNamespaces: ['kube-system'], allowOtherNamespaceIdentities: true })))
+        .toBe("Tenant 'vault/payments': 'spiffeNamespaces' (kube-system) is a system namespace, whose service accounts belong to the platform " +
+          "(their identities open every door a mesh policy keeps for them); remove it, or set 'allowSystemNamespace' on the Tenant");
       expect(errorOf(() => newTenant(newScope(), { spiffeTrustDomain: 'mesh.acme', spiffeNamespaces: ['*'] })))
         .toMatch(/'spiffeNamespaces' \(\*\) is not a valid namespace name \(RFC 1123 label\): a pattern such as 'ns\/\*' crosses '\/'/);
       expect(errorOf(() => newTenant(newScope(), { spiffeTrustDomain: 'mesh.acme', spiffeServiceAccounts: ['web/*'] })))

@@ -73,7 +73,9 @@ export function buildMeshScenario(k8s: Construct, tf: Construct) {
     keyAlgorithm: KeyAlgorithm.rsa(2048),
     maxDuration: Duration.hours(1),
     spiffeTrustDomain: TRUST_DOMAIN,
+    // Istio's namespace and the mesh's workload namespaces: istio-csr binds each identity to the caller's own token.
     spiffeNamespaces: ['istio-system', 'shop'],
+    allowOtherNamespaceIdentities: true,
   }).placeOn(chart);
   const istioCsr = new IstioCsr(chart, 'istio-csr', { issuer: mesh, trustBundle: bundle });
 

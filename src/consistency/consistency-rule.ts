@@ -51,8 +51,15 @@ export enum ConsistencyFindingKind {
    * SPIFFE ID is not allowed by the policy and the Vault role.
    */
   SPIFFE_VOLUME = 'spiffe-volume',
-  /** A Vault role and its Issuer's policy allow different URI SANs, or a URI pattern's `*` could cross '/'. */
+  /** A policy of a Vault Issuer allows a URI SAN its Vault role does not, or a URI pattern's `*` could cross '/'. */
   URI_PATTERNS = 'uri-patterns',
+  /**
+   * A CertificateRequestPolicy allows URI SANs (identities) without binding them to the one requester meant to ask for
+   * them: no `cr.username` rule, or an identity other than that one may use it.
+   */
+  POLICY_IDENTITY = 'policy-identity',
+  /** A CertificateRequestPolicy allows `isCA`, or a Certificate or csi-driver volume asks for a CA. */
+  IS_CA = 'is-ca',
   /**
    * A CA mount has no rotation guard, or its guard's preconditions are not the ones its recorded generations call for
    * (an escape hatch removed or changed what `terraform plan` checks), or a generation's plan-time record is missing.

@@ -40,9 +40,14 @@ export class OutputIndex {
   /** csi-driver's service account: `<namespace>/<name>`. */
   public readonly csiDriverServiceAccount: string;
 
-  constructor(manifests: any[], stacks: any[], cluster?: string, csiDriverServiceAccount = 'cert-manager/cert-manager-csi-driver') {
+  /** cert-manager's service account (what Certificates' requests are made with): `<namespace>/<name>`. */
+  public readonly certManagerServiceAccount: string;
+
+  constructor(manifests: any[], stacks: any[], cluster?: string, csiDriverServiceAccount = 'cert-manager/cert-manager-csi-driver',
+    certManagerServiceAccount = 'cert-manager/cert-manager') {
     this.cluster = cluster;
     this.csiDriverServiceAccount = csiDriverServiceAccount;
+    this.certManagerServiceAccount = certManagerServiceAccount;
     this.manifests = manifests.filter((m) => m && typeof m === 'object' && !Array.isArray(m));
     this.stacks = stacks.filter((s) => s && typeof s === 'object');
     for (const m of this.manifests) {
@@ -179,6 +184,38 @@ export class OutputIndex {
       .some((role) => (role?.rules ?? []).some((r: any) => (r.apiGroups ?? []).includes(group) && (r.resources ?? []).includes(resource)
         && ((r.verbs ?? []).includes(verb) || (r.verbs ?? []).includes('*'))
         && (!r.resourceNames || r.resourceNames.length === 0 || (resourceName !== undefined && r.resourceNames.includes(resourceName)))));
+  }
+
+  /**
+   * The policies selecting the Issuer `name` in `namespace` that the service account `requester` (`<namespace>/<name>`)
+   * may `use` there: those approver-policy judges its requests by.
+   */
+  public policiesUsableBy(requester: string, namespace: string, name: string): any[] {
+    const [saNamespace, saName] = requester.split('/');
+    return this.policiesSelecting(namespace, name).filter((p) =>
+      this.mayDo({ namespace: saNamespace, name: saName }, namespace, 'policy.cert-manager.io', 'certificaterequestpolicies', 'use', p.metadata?.name));
+  }
+
+  /**
+   * Every subject (`ServiceAccount ns/name`, `User name`, `Group name`) a RoleBinding in one of `namespaces`, or a
+   * ClusterRoleBinding, grants `use` of the CertificateRequestPolicy `policyName` (approver-policy checks `use` in the
+   * request's namespace).
+   */
+  public policyUsers(policyName: string, namespaces: string[]): string[] {
+    const grants = (role: any) => (role?.rules ?? []).some((r: any) => (r.apiGroups ?? []).some((g: string) => g === 'policy.cert-manager.io' || g === '*')
+      && (r.resources ?? []).some((x: string) => x === 'certificaterequestpolicies' || x === '*')
+      && (r.verbs ?? []).some((v: string) => v === 'use' || v === '*')
+      && (!r.resourceNames || r.resourceNames.length === 0 || r.resourceNames.includes(policyName)));
+    const roleOf = (binding: any) => (binding.roleRef?.kind === 'ClusterRole'
+      ? this.object('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, binding.roleRef.name)
+      : this.object('rbac.authorization.k8s.io/v1', 'Role', binding.metadata?.namespace, binding.roleRef?.name));
+    const bindings = [
+      ...this.objects('rbac.authorization.k8s.io/v1', 'RoleBinding').filter((b) => namespaces.includes(b.metadata?.namespace)),
+      ...this.objects('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'),
+    ];
+    const users = bindings.filter((b) => grants(roleOf(b))).flatMap((b) => (b.subjects ?? []).map((sub: any) =>
+      (sub.kind === 'ServiceAccount' ? `ServiceAccount ${sub.namespace ?? b.metadata?.namespace}/${sub.name}` : `${sub.kind} ${sub.name}`)));
+    return [...new Set(users)].sort();
   }
 
   /** Every workload object with a pod template (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod), with its pod spec. */

@@ -165,6 +165,24 @@ export class PkiNames {
     return `${PkiNames.policyUseRoleName(issuerName)}-${requester}`;
   }
 
+  /**
+   * Cluster-scoped CertificateRequestPolicy of a tenant Issuer meant for one requester only (a pod's own service account,
+   * istio-csr, istiod's Certificate): `<namespace>-<issuer>-<requester>`, e.g. `payments-vault-services-sa-api`.
+   */
+  public static requesterPolicyName(namespace: string, issuerName: string, requester: string): string {
+    return `${PkiNames.certificateRequestPolicyName(namespace, issuerName)}-${requester}`;
+  }
+
+  /** Role (and RoleBinding) granting one requester `use` of the policy meant for it: `<issuer>-approver-policy-<requester>`. */
+  public static requesterPolicyRoleName(issuerName: string, requester: string): string {
+    return `${PkiNames.policyUseRoleName(issuerName)}-${requester}`;
+  }
+
+  /** The username the API server gives a service account's requests: `system:serviceaccount:<namespace>:<name>`. */
+  public static serviceAccountUsername(namespace: string, name: string): string {
+    return `system:serviceaccount:${namespace}:${name}`;
+  }
+
   /** Role (and RoleBinding) letting a workload's service account create CertificateRequests (csi-driver-spiffe). */
   public static certificateRequestRoleName(serviceAccountName: string): string {
     return `${serviceAccountName}-certificate-requests`;
@@ -217,6 +235,54 @@ export class PkiNames {
     const base = address.replace(/\/+$/, '');
     const ns = vaultNamespace ? `${vaultNamespace.replace(/^\/+|\/+$/g, '')}/` : '';
     return `${base}/v1/${ns}${path}`;
+  }
+
+  /** File name of the fleet contract the platform program writes next to its GitOps tree. */
+  public static readonly FLEET_CONTRACT_FILE = 'fleet-contract.json';
+
+  /** Label naming the program (repository and pipeline) that writes an Argo CD ApplicationSet or Namespace. */
+  public static readonly PROGRAM_LABEL = 'vault-pki.cdk8s.io/program';
+
+  /** The Argo CD ApplicationSet of a program: `vault-pki-<program>`. */
+  public static applicationSetName(program: string): string {
+    return `vault-pki-${program}`;
+  }
+
+  /** The Argo CD Application of a program on a cluster: `vault-pki-<program>-<cluster>`. */
+  public static applicationName(program: string, cluster: string): string {
+    return `${PkiNames.applicationSetName(program)}-${cluster}`;
+  }
+
+  /**
+   * The Terraform stack that publishes a Vault stack's CA certificates into one cluster: `<vault stack>-ca-<cluster>`,
+   * one per cluster, so an unreachable or removed cluster never blocks a plan of the CAs or of another cluster.
+   */
+  public static caPublicationStackName(vaultStack: string, cluster: string): string {
+    return `${vaultStack}-ca-${cluster}`;
+  }
+
+  /** The alias of the Terraform Kubernetes provider that writes into one cluster: `kubernetes-<cluster>`. */
+  public static kubernetesProviderAlias(cluster: string): string {
+    return `kubernetes-${cluster}`;
+  }
+
+  /** The Terraform variable holding the kubeconfig path of one cluster: `kubeconfig_<cluster, '-' as '_'>`. */
+  public static kubeconfigVariable(cluster: string): string {
+    return `kubeconfig_${cluster.replace(/-/g, '_')}`;
+  }
+
+  /** The sensitive Terraform variable holding a bearer token for one cluster's API server: `kubernetes_token_<cluster>`. */
+  public static kubernetesTokenVariable(cluster: string): string {
+    return `kubernetes_token_${cluster.replace(/-/g, '_')}`;
+  }
+
+  /**
+   * The GitOps file of an object: `clusters/<cluster>/<namespace or _cluster>/<kind>-<name>.yaml`. Every part is a
+   * validated lower-case name (GitOpsOutput refuses anything else), so no path leaves the tree and no two differ only
+   * in case.
+   */
+  public static objectFile(cluster: string, kind: string, namespace: string | undefined, name: string): string {
+    return `${PkiNames.namespaceFolder(cluster, namespace)}/${kind.toLowerCase()}-${name}.yaml`;
   }
 
   /**

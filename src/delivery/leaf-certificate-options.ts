@@ -12,7 +12,7 @@ export interface LeafCertificateOptions {
   /**
    * DNS names of the certificate; each strictly under one of the tenant's domains, no wildcards
    * (unless the tenant allows them).
-   * @default - none; then `ipAddresses` or `spiffeServiceAccount` must name the certificate
+   * @default - none; then `ipAddresses` must name the certificate
    */
   readonly dnsNames?: string[];
 
@@ -23,9 +23,10 @@ export interface LeafCertificateOptions {
   readonly ipAddresses?: string[];
 
   /**
-   * Service account whose SPIFFE ID (`spiffe://<trust domain>/ns/<ns>/sa/<account>`) becomes a URI
-   * SAN; one of the tenant's `spiffeServiceAccounts`.
+   * Refused: a certificate is requested by cert-manager (or csi-driver) with its own identity, so it cannot carry a
+   * workload's SPIFFE ID without letting anyone who may create a Certificate or a volume in the namespace obtain it.
    * @default - no URI SAN
+   * @deprecated give the workload its identity with `SpiffeIdentity` (the pod's own token requests it)
    */
   readonly spiffeServiceAccount?: string;
 

@@ -54,7 +54,8 @@ export function leafRequest(owner: Construct, ownerType: string, props: LeafCert
     issuer,
     dnsNames,
     ipAddresses,
-    uris: props.spiffeServiceAccount !== undefined && issuer.spiffeTrustDomain ? [issuer.spiffeId(props.spiffeServiceAccount)] : [],
+    // A certificate's requester is cert-manager or csi-driver, never the workload: it carries no SPIFFE identity.
+    uris: [],
     duration,
     renewBefore: props.renewBefore ?? Duration.seconds(Math.floor(Durations.seconds(duration) / 3)),
   };
@@ -91,7 +92,7 @@ function lifetimeProblems(r: LeafRequest, problems: Problems): void {
 function nameProblems(r: LeafRequest, props: LeafCertificateOptions, problems: Problems): void {
   const { issuer, dnsNames, ipAddresses } = r;
   problems.check(dnsNames.length === 0 && ipAddresses.length === 0 && props.spiffeServiceAccount === undefined, () =>
-    "the certificate names nothing; set 'dnsNames' (or 'ipAddresses' / 'spiffeServiceAccount')");
+    "the certificate names nothing; set 'dnsNames' (or 'ipAddresses')");
   const seen = new Set<string>();
   for (const name of dnsNames) {
     problems.check(seen.has(name), () => `'dnsNames' lists '${name}' twice; remove the duplicate`);
@@ -124,12 +125,9 @@ function nameProblems(r: LeafRequest, props: LeafCertificateOptions, problems: P
     }
   }
   const sa = props.spiffeServiceAccount;
-  if (sa !== undefined) {
-    problems.check(!issuer.spiffeTrustDomain, () =>
-      `'spiffeServiceAccount' (${sa}) needs a SPIFFE trust domain; set 'spiffeTrustDomain' on the TenantIssuer`);
-    problems.check(!Dns.isSubdomain(sa), () => `'spiffeServiceAccount' (${sa}) is not a valid service account name (RFC 1123 subdomain)`);
-    problems.check(!!issuer.spiffeTrustDomain && !issuer.spiffeServiceAccounts.includes(sa), () =>
-      `'spiffeServiceAccount' (${sa}) is not one of the TenantIssuer's 'spiffeServiceAccounts' ` +
-      `(${issuer.spiffeServiceAccounts.join(', ')}); Vault and approver-policy allow exactly those SPIFFE IDs: add it there`);
-  }
+  problems.check(sa !== undefined, () =>
+    `'spiffeServiceAccount' (${sa}) is no longer accepted: this certificate is requested by cert-manager (or csi-driver) with its own ` +
+    `identity, so anyone who may create a Certificate or a csi-driver volume in '${issuer.namespace}' could obtain that service account's ` +
+    "SPIFFE ID; give the workload its identity with a SpiffeIdentity (csi-driver-spiffe requests it with the pod's own token) and drop " +
+    "'spiffeServiceAccount'");
 }

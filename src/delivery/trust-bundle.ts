@@ -97,11 +97,20 @@ export class TrustBundle extends Construct {
   public readonly bundleName: string;
   /** Key of the PEM bundle in the target ConfigMaps. */
   public readonly key: string;
+  /** Whether the bundle also trusts the intermediates directly. */
+  public readonly includeIntermediates: boolean;
+  /** Whether the bundle also trusts trust-manager's default public CA package. */
+  public readonly includeDefaultCAs: boolean;
+  /** Further CA certificates (PEM) the bundle trusts. */
+  public readonly additionalCaCertificates: string[];
 
   constructor(scope: Construct, id: string, props: TrustBundleProps) {
     super(scope, id);
     this.bundleName = props.bundleName ?? id;
     this.key = props.key ?? PkiNames.CA_BUNDLE_KEY;
+    this.includeIntermediates = props.includeIntermediates ?? false;
+    this.includeDefaultCAs = props.includeDefaultCAs ?? false;
+    this.additionalCaCertificates = Object.freeze([...(props.additionalCaCertificates ?? [])]) as string[];
     const chart = ClusterChart.containing(this);
     const hierarchies = [props.hierarchy, ...(props.additionalHierarchies ?? [])];
     this.validate(props, hierarchies);
@@ -164,6 +173,19 @@ export class TrustBundle extends Construct {
    * carry `namespaceLabels`), mounted read-only at `directory`; `file` is the PEM bundle's path in the container.
    * @internal
    */
+  /**
+   * What makes the bundle unfit to pin a mesh's or an SVID's trust (only the hierarchies' roots may be trust anchors
+   * there: a public CA or an intermediate would let any certificate it signs impersonate a workload), or none.
+   * @internal
+   */
+  public _notOnlyRoots(): string[] {
+    return [
+      ...(this.includeDefaultCAs ? ["'includeDefaultCAs' (public CAs)"] : []),
+      ...(this.additionalCaCertificates.length > 0 ? ["'additionalCaCertificates'"] : []),
+      ...(this.includeIntermediates ? ["'includeIntermediates'"] : []),
+    ];
+  }
+
   public _helmVolume(name: string, directory: string): { volume: any; volumeMount: any; file: string } {
     return {
       volume: { name, configMap: { name: this.bundleName, items: [{ key: this.key, path: this.key }] } },

@@ -10,6 +10,7 @@ import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { TrustBundle } from '../delivery/trust-bundle';
+import { RequesterPolicy } from '../tenants/requester-policy';
 import { ITenantIssuer, TenantIssuer } from '../tenants/tenant-issuer';
 
 /** Props of {@link IstioCsr}. */
@@ -53,8 +54,9 @@ export interface IstioCsrProps {
  * identities). istio-csr creates every CertificateRequest itself, with its own service account, in Istio's namespace,
  * after checking the caller's Kubernetes token and that the request's URI is exactly the caller's SPIFFE ID (v0.17.0
  * `pkg/server/auth.go`). So:
- * - istio-csr's service account may `use` the tenant's CertificateRequestPolicy there (a RoleBinding, nothing else),
- *   and the policy admits SPIFFE IDs of the mesh namespaces with one path segment per name;
+ * - a CertificateRequestPolicy only istio-csr's service account may `use` admits SPIFFE IDs of the mesh namespaces with
+ *   one path segment per name, istio-csr's serving name, and the empty Organization every Istio CSR carries; another,
+ *   used by cert-manager, admits exactly istiod's certificate;
  * - the Vault role allows the mesh namespaces' IDs and `use_csr_sans`; no `permitted_uri_domains` is set on the CA
  *   (Vault compares URI name constraints with the host only, hashicorp/vault#31627);
  * - the mesh root is pinned to the published roots (`rootCAFile`), never discovered from a response;
@@ -64,6 +66,8 @@ export interface IstioCsrProps {
 export class IstioCsr extends Construct {
   /** istio-csr's service account (the chart names it after itself). */
   public static readonly SERVICE_ACCOUNT = 'cert-manager-istio-csr';
+  /** The service account whose SPIFFE ID istiod's certificate carries (istio-csr v0.17.0 chart, templates/certificate.yaml). */
+  public static readonly ISTIOD_SERVICE_ACCOUNT = 'istiod-service-account';
 
   /** Namespace istio-csr is installed in. */
   public readonly namespace: string;
@@ -77,6 +81,8 @@ export class IstioCsr extends Construct {
   public readonly helmValues: any;
   /** An IstioOperator for `istioctl install -f <file>`: the mesh trust domain, istio-csr as the CA, istiod's own CA off. */
   public readonly istioOperator: any;
+  /** The CertificateRequestPolicies of istio-csr's requests (workloads and its serving certificate) and of istiod's certificate. */
+  public readonly policyNames: string[];
 
   constructor(scope: Construct, id: string, props: IstioCsrProps) {
     super(scope, id);
@@ -100,6 +106,9 @@ export class IstioCsr extends Construct {
     problems.check(issuer.cluster.name !== chart.cluster.name, () =>
       `'issuer' (${issuer.namespace}/${issuer.issuerName}) lives in cluster '${issuer.cluster.name}', not '${chart.cluster.name}'`);
     problems.check(ClusterChart.containing(props.trustBundle) !== chart, () => "'trustBundle' belongs to another cluster; pass this cluster's TrustBundle");
+    problems.check(props.trustBundle._notOnlyRoots().length > 0, () =>
+      `'trustBundle' (${props.trustBundle.bundleName}) also carries ${props.trustBundle._notOnlyRoots().join(', ')}: the mesh root istio-csr pins ` +
+      "would trust them, so any certificate they sign could pass for a workload; give istio-csr a TrustBundle of the hierarchy's roots only");
     problems.check(!Dns.isLabel(this.namespace), () => `'namespace' (${this.namespace}) is not a valid namespace name`);
     problems.check(!issuer.spiffeTrustDomain, () => "the mesh tenant has no 'spiffeTrustDomain'; set the mesh trust domain on the Tenant");
     problems.check(!!issuer.spiffeTrustDomain && !issuer.spiffeNamespaces.includes(this.istioNamespace), () =>
@@ -126,9 +135,49 @@ export class IstioCsr extends Construct {
       `'revisions' (${revisions.join(', ')}) must be distinct Istio revision names`);
     problems.throwIfAny(this, 'IstioCsr');
 
-    // istio-csr creates every request with its own service account (v0.17.0 pkg/certmanager/certmanager.go), in
-    // Istio's namespace: that account may use the mesh tenant's policy there.
-    (issuer as TenantIssuer)._grantPolicyUse('istio-csr', { namespace: this.namespace, name: IstioCsr.SERVICE_ACCOUNT });
+    // istio-csr creates every request with its own service account (v0.17.0 pkg/certmanager/certmanager.go), in Istio's
+    // namespace, after checking the caller's token and that the CSR's only SAN is the caller's SPIFFE ID (pkg/server/
+    // auth.go). Istio builds every CSR with one empty Organization (istio 1.30.3 security/pkg/pki/util/generate_csr.go:
+    // `Subject{Organization: []string{options.Org}}`, Org unset), which approver-policy checks like any attribute
+    // (v0.27.0 allowed/evaluator.go `evaluateSlice`): the policy allows exactly that empty value, nothing else.
+    // The workloads' identities and istio-csr's own serving certificate (pkg/tls/tls.go, the same GenCSR), usable by
+    // istio-csr's account alone.
+    const emptyOrganization = { values: [''], validations: [{ rule: "self == ''", message: 'Istio requests carry an empty Organization, nothing else' }] };
+    const workloads = new RequesterPolicy(this, 'workload-policy', {
+      issuer: issuer as TenantIssuer,
+      requester: 'istio-csr',
+      identity: { namespace: this.namespace, name: IstioCsr.SERVICE_ACCOUNT },
+      allowed: {
+        uris: {
+          values: issuer.spiffeNamespaces.map((ns) => PkiNames.spiffeNamespacePattern(this.trustDomain, ns)),
+          // `*` in the values crosses '/': one path segment after /sa/ only.
+          validations: [{ rule: RequesterPolicy.spiffeShapeRule(this.trustDomain), message: `mesh identities are spiffe://${this.trustDomain}/ns/<namespace>/sa/<service account>` }],
+        },
+        dnsNames: { values: [serving] },
+        subject: { organizations: emptyOrganization },
+      },
+      // What istio-csr puts in spec.usages: client and server auth for workloads (pkg/server/server.go), server auth for
+      // its serving certificate (pkg/tls/tls.go).
+      usages: [KeyUsage.CLIENT_AUTH, KeyUsage.SERVER_AUTH],
+      maxDuration: duration,
+      ownerType: 'IstioCsr',
+    });
+    // istiod's Certificate, rendered by istio-csr's chart (v0.17.0 deploy/charts/istio-csr/templates/certificate.yaml) and
+    // requested by cert-manager: exactly its common name, DNS names and SPIFFE ID.
+    const istiodId = PkiNames.spiffeId(this.trustDomain, this.istioNamespace, IstioCsr.ISTIOD_SERVICE_ACCOUNT);
+    const istiod = new RequesterPolicy(this, 'istiod-policy', {
+      issuer: issuer as TenantIssuer,
+      requester: 'istiod',
+      identity: { namespace: chart.certManagerNamespace, name: chart.certManagerServiceAccount },
+      allowed: {
+        commonName: { value: istiodNames[0], required: true },
+        dnsNames: { values: istiodNames, required: true },
+        uris: { values: [istiodId], required: true },
+      },
+      usages: issuer.allowedUsages,
+      ownerType: 'IstioCsr',
+    });
+    this.policyNames = [workloads.name, istiod.name];
 
     const bundle = props.trustBundle._helmVolume('root-ca', '/var/run/secrets/cdk8s-vault-pki/root-ca');
     const go = (d: Duration) => Durations.go(d);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
+import { KeyUsage } from '../core/key-usage';
 import { Problems } from '../core/errors';
 import { PkiLimits } from '../core/limits';
 import { Provenance } from '../core/provenance';
@@ -55,9 +56,26 @@ export interface SpiffeCsiDriverProps {
  * What the driver fixes (v0.15.0 source): the SVID's URI (from the pod's service account token; the pod cannot choose),
  * an ECDSA P-256 key generated in the driver, the usages (digital signature, key encipherment, server auth, client auth),
  * one duration and one issuer name for every pod. What the library sets: the trust domain, the issuer, the duration, the
- * trust bundle, and that the approver may decide only for namespaced Issuers.
+ * trust bundle, and no approver of the driver's own: approver-policy decides every SVID request, with a policy per service
+ * account (`SpiffeIdentity`).
  */
 export class SpiffeCsiDriver extends Construct {
+  /**
+   * The usages of every SVID request (csi-driver-spiffe v0.15.0 internal/csi/driver/driver.go, and its approver's
+   * `requiredUsages`): digital signature, key encipherment, server auth, client auth.
+   */
+  public static readonly USAGES: KeyUsage[] = Object.freeze([
+    KeyUsage.DIGITAL_SIGNATURE, KeyUsage.KEY_ENCIPHERMENT, KeyUsage.SERVER_AUTH, KeyUsage.CLIENT_AUTH,
+  ]) as KeyUsage[];
+
+  /**
+   * A signer name no Issuer can have (namespaces are lower-case RFC 1123 labels): the driver's own approver is given no
+   * signer at all, so it can neither approve nor deny (cert-manager v1.21.1
+   * internal/webhook/admission/certificaterequest/approval: the approver needs `approve` on `signers`
+   * `issuers.cert-manager.io/<namespace>.<name>`).
+   */
+  public static readonly NO_SIGNER = 'issuers.cert-manager.io/NONE';
+
   /** Trust domain of every SVID. */
   public readonly trustDomain: string;
   /** Name of the Issuer requested in each pod's namespace. */
@@ -89,6 +107,9 @@ export class SpiffeCsiDriver extends Construct {
       `'issuerName' (${this.issuerName}) is not a valid Issuer name (RFC 1123 label)`);
     problems.check(!(props?.trustBundle instanceof TrustBundle), () =>
       "'trustBundle' is missing; pass the TrustBundle whose roots the SVID volumes carry as ca.crt (otherwise pods get no ca.crt at all)");
+    problems.check(props?.trustBundle instanceof TrustBundle && props.trustBundle._notOnlyRoots().length > 0, () =>
+      `'trustBundle' (${props.trustBundle.bundleName}) also carries ${props.trustBundle._notOnlyRoots().join(', ')}: every SVID volume's ca.crt would ` +
+      "trust them, so any certificate they sign could pass for a workload; give the driver a TrustBundle of the hierarchy's roots only");
     problems.check(props?.trustBundle instanceof TrustBundle && ClusterChart.containing(props.trustBundle) !== chart, () =>
       `'trustBundle' (${props.trustBundle.bundleName}) belongs to another cluster; pass this cluster's TrustBundle`);
     problems.check(!Dns.isLabel(this.namespace), () => `'namespace' (${this.namespace}) is not a valid namespace name`);
@@ -108,8 +129,12 @@ export class SpiffeCsiDriver extends Construct {
         certificateRequestDuration: Durations.go(d),
         issuer: { name: this.issuerName, kind: 'Issuer', group: 'cert-manager.io' },
         approver: {
-          // The approver may approve requests for namespaced Issuers only, not every signer of the cluster.
-          signerName: 'issuers.cert-manager.io/*',
+          // approver-policy alone decides. The driver's approver (v0.15.0 internal/approver) approves any request carrying
+          // its identity annotation for ANY Issuer its signer name covers, checking neither the key nor the issuer, and the
+          // first condition set is final: it would race approver-policy and admit what a policy refuses (an RSA-1024 SVID,
+          // an account outside the tenant's list). It is not run, and holds no signer even if someone scales it up.
+          replicaCount: 0,
+          signerName: SpiffeCsiDriver.NO_SIGNER,
           autoApproveNonSPIFFE: false,
         },
         driver: {

@@ -12,6 +12,7 @@ import { KubernetesNames } from '../core/kubernetes-names';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { mountReadOnly, volumeName } from '../delivery/workload-mount';
+import { RequesterPolicy } from '../tenants/requester-policy';
 import { WorkloadMountOptions } from '../delivery/workload-mount-options';
 import { ITenantIssuer, TenantIssuer } from '../tenants/tenant-issuer';
 
@@ -33,10 +34,10 @@ export interface SpiffeIdentityProps {
 /**
  * A pod identity (maturity level 3): the SPIFFE SVID of one service account, from csi-driver-spiffe, its key generated
  * in the driver and never stored. The pod's own token creates the CertificateRequest, so:
- * - the service account may create CertificateRequests in its namespace and `use` the tenant's CertificateRequestPolicy
- *   (a Role and two RoleBindings, for that account only);
- * - approver-policy admits, for a request by that account, exactly its own SPIFFE ID (the tenant policy's CEL rule),
- *   and the driver's own approver checks the same; the Vault role allows exactly the tenant's listed IDs.
+ * - the service account may create CertificateRequests in its namespace (a Role and RoleBinding for that account only);
+ * - a CertificateRequestPolicy of its own, which that account alone may `use`, admits exactly its SPIFFE ID with the
+ *   driver's usages, key and lifetime, and nothing else (no DNS name of the tenant); the Vault role allows exactly the
+ *   tenant's listed IDs. approver-policy alone decides (the driver's own approver is not run, see `SpiffeCsiDriver`).
  * Mount it with `mount(workload)`; the workload must run as that service account.
  */
 export class SpiffeIdentity extends Construct {
@@ -46,6 +47,8 @@ export class SpiffeIdentity extends Construct {
   public readonly namespace: string;
   /** Service account of the pods. */
   public readonly serviceAccount: string;
+  /** The CertificateRequestPolicy that admits this identity's requests (and only the account's own). */
+  public readonly policyName: string;
 
   private readonly driver: SpiffeCsiDriver;
 
@@ -107,7 +110,19 @@ export class SpiffeIdentity extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: this.namespace }],
     });
-    (issuer as TenantIssuer)._grantPolicyUse(`sa-${serviceAccount}`, { namespace: this.namespace, name: serviceAccount });
+    // Its own policy, usable by that account alone: exactly its SPIFFE ID, what the driver asks for (v0.15.0
+    // internal/csi/driver/driver.go: no subject, the URI only, these usages, one duration, ECDSA P-256), nothing of the
+    // tenant's DNS names. The account's Role lets it create CertificateRequests at all; this decides what for.
+    const policy = new RequesterPolicy(this, 'policy', {
+      issuer: issuer as TenantIssuer,
+      requester: `sa-${serviceAccount}`,
+      identity: { namespace: this.namespace, name: serviceAccount },
+      allowed: { uris: { values: [this.spiffeId], required: true } },
+      usages: SpiffeCsiDriver.USAGES,
+      maxDuration: driver.certificateRequestDuration,
+      ownerType: 'SpiffeIdentity',
+    });
+    this.policyName = policy.name;
   }
 
   /**

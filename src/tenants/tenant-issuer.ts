@@ -117,10 +117,11 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
   }
 
   /**
-   * Lets another requester than cert-manager `use` the tenant's CertificateRequestPolicy in the tenant's namespace (a
-   * RoleBinding to the policy's Role), once per requester: the identity that creates the CertificateRequests, which
-   * approver-policy checks `use` for (approver-policy v0.27.0 `predicate.RBACBound`: a SubjectAccessReview for the
-   * request's `spec.username` in its namespace). `requester` names the binding (`<issuer>-approver-policy-<requester>`).
+   * Lets another requester than cert-manager `use` the tenant's own CertificateRequestPolicy (DNS names and IPs, never a
+   * URI) in the tenant's namespace (a RoleBinding to the policy's Role), once per requester: the identity that creates
+   * the CertificateRequests, which approver-policy checks `use` for (approver-policy v0.27.0 `predicate.RBACBound`: a
+   * SubjectAccessReview for the request's `spec.username` in its namespace). `requester` names the binding
+   * (`<issuer>-approver-policy-<requester>`). Requesters of identities get a policy of their own (`RequesterPolicy`).
    * @internal
    */
   public _grantPolicyUse(requester: string, serviceAccount: { namespace: string; name: string }): void {
@@ -240,16 +241,8 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
       allowWildcards: tenant.allowWildcards,
       maxDuration: tenant.maxDuration,
       keyAlgorithm: tenant.keyAlgorithm,
-      // csi-driver-spiffe always asks for key encipherment too (v0.15.0 internal/csi/driver/driver.go); Vault signs with
-      // the role's usages whatever the request lists.
-      usages: tenant.spiffeServiceAccounts.length > 0 && !tenant.allowedUsages.includes(KeyUsage.KEY_ENCIPHERMENT)
-        ? [...tenant.allowedUsages, KeyUsage.KEY_ENCIPHERMENT] : tenant.allowedUsages,
+      usages: tenant.allowedUsages,
       ipAddressPatterns: tenant.allowedIpRanges.flatMap((r) => IpRanges.patterns(r)),
-      uriPatterns: tenant._uriPatterns(),
-      spiffeTrustDomain: tenant.spiffeTrustDomain,
-      spiffeServiceAccounts: tenant.spiffeServiceAccounts,
-      // A mesh CA signs istiod's certificate, whose common name istio-csr's chart sets.
-      allowCommonName: tenant.spiffeNamespaces.length > 0,
       certManagerNamespace: chart.certManagerNamespace,
       certManagerServiceAccount: chart.certManagerServiceAccount,
       labels,

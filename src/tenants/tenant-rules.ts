@@ -29,6 +29,7 @@ export interface ResolvedTenant {
   readonly tokenTtl: Duration;
   readonly allowIntermediateDomain: boolean;
   readonly allowSystemNamespace: boolean;
+  readonly allowOtherNamespaceIdentities: boolean;
   /** Who already owns which domain on this intermediate (other tenants of the program). */
   readonly domainIndex: DomainIndex;
 }
@@ -100,6 +101,14 @@ export const TENANT_RULES: Rule<ResolvedTenant>[] = [
   (t) => t.spiffeServiceAccounts.filter((sa, i) => t.spiffeServiceAccounts.indexOf(sa) !== i)
     .map((sa) => `'spiffeServiceAccounts' lists '${sa}' twice; remove the duplicate`),
   (t) => t.spiffeNamespaces.filter((ns, i) => t.spiffeNamespaces.indexOf(ns) !== i).map((ns) => `'spiffeNamespaces' lists '${ns}' twice; remove the duplicate`),
+  // A tenant claims identities of its own namespace; a mesh CA, of others, only when it says so.
+  (t) => t.allowOtherNamespaceIdentities ? [] : t.spiffeNamespaces.filter((ns) => Dns.isLabel(ns) && ns !== t.namespace).map((ns) =>
+    `'spiffeNamespaces' (${ns}) is not the tenant's own namespace (${t.namespace}): its Vault role would sign the identity of every service ` +
+    `account of '${ns}', another team's; only a mesh CA (istio-csr, which binds each identity to the caller's token) should: set ` +
+    "'allowOtherNamespaceIdentities' on the Tenant, or remove it"),
+  (t) => t.allowSystemNamespace ? [] : t.spiffeNamespaces.filter((ns) => SYSTEM_NAMESPACES.includes(ns)).map((ns) =>
+    `'spiffeNamespaces' (${ns}) is a system namespace, whose service accounts belong to the platform (their identities open every door ` +
+    "a mesh policy keeps for them); remove it, or set 'allowSystemNamespace' on the Tenant"),
   (t) => t.allowedIpRanges.flatMap((range) => {
     const problem = IpRanges.problem(range);
     return problem ? [`'allowedIpRanges' (${range}) ${problem}`] : [];

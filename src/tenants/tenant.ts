@@ -96,6 +96,14 @@ export interface TenantProps {
   readonly spiffeNamespaces?: string[];
 
   /**
+   * Opt-in, for a mesh CA (istio-csr): let `spiffeNamespaces` name namespaces other than the tenant's own (other teams'
+   * namespaces, whose workloads' mesh identities this tenant's Vault role then signs). System namespaces need
+   * `allowSystemNamespace` too.
+   * @default false
+   */
+  readonly allowOtherNamespaceIdentities?: boolean;
+
+  /**
    * Opt-in: IP ranges (CIDR) certificates may carry as IP SANs. approver-policy restricts the
    * addresses to these ranges; Vault roles can only allow or refuse IP SANs as a whole.
    * @default - no IP SANs allowed
@@ -191,6 +199,8 @@ export class Tenant extends Construct implements ITenant {
   public readonly tokenTtl: Duration;
   /** Whether the tenant may live in a system namespace (checked again per cluster for cert-manager's namespace). */
   public readonly allowSystemNamespace: boolean;
+  /** Whether `spiffeNamespaces` may name namespaces other than the tenant's own. */
+  public readonly allowOtherNamespaceIdentities: boolean;
   /** The Terraform stack holding the tenant's role, policy and auth roles. */
   public readonly vault: VaultPkiStack;
 
@@ -216,6 +226,7 @@ export class Tenant extends Construct implements ITenant {
       tokenTtl: props?.tokenTtl ?? PkiLimits.TOKEN_DEFAULT_TTL,
       allowIntermediateDomain: props?.allowIntermediateDomain ?? false,
       allowSystemNamespace: props?.allowSystemNamespace ?? false,
+      allowOtherNamespaceIdentities: props?.allowOtherNamespaceIdentities ?? false,
       domainIndex: intermediate ? domainIndexOf(this, intermediate) : new DomainIndex(),
     };
     const roleName = PkiNames.roleName(resolved.namespace, resolved.issuerName);
@@ -255,6 +266,7 @@ export class Tenant extends Construct implements ITenant {
     this.allowedIpRanges = resolved.allowedIpRanges as string[];
     this.tokenTtl = resolved.tokenTtl;
     this.allowSystemNamespace = resolved.allowSystemNamespace;
+    this.allowOtherNamespaceIdentities = resolved.allowOtherNamespaceIdentities;
     this.allowedUsages = Object.freeze([
       ...this.keyAlgorithm.keyUsages,
       ...(this.serverAuth ? [KeyUsage.SERVER_AUTH] : []),

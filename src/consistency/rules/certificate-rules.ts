@@ -55,7 +55,8 @@ export const CERTIFICATE_RULES: ConsistencyRule[] = [
       for (const c of certificates(index)) {
         if (!c.issuer?.spec?.vault) continue;
         const key = keyOf(c.certificate);
-        for (const problem of keyProblems(index, key, index.policiesSelecting(c.namespace, c.issuer.metadata.name), index.roleOfIssuer(c.issuer))) {
+        const policies = index.policiesUsableBy(index.certManagerServiceAccount, c.namespace, c.issuer.metadata.name);
+        for (const problem of keyProblems(index, key, policies, index.roleOfIssuer(c.issuer))) {
           report(c.object, problem);
         }
       }
@@ -73,7 +74,7 @@ export const CERTIFICATE_RULES: ConsistencyRule[] = [
           report(c.object, `duration '${spec}' is not a Go duration`);
           continue;
         }
-        const policies = index.policiesSelecting(c.namespace, c.issuer.metadata.name);
+        const policies = index.policiesUsableBy(index.certManagerServiceAccount, c.namespace, c.issuer.metadata.name);
         for (const problem of durationProblems(index, duration, spec ?? '2160h (cert-manager default)', policies, index.roleOfIssuer(c.issuer))) {
           report(c.object, problem);
         }

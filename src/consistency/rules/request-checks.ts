@@ -9,6 +9,16 @@ const VAULT_KEY_TYPE: Record<string, string> = { RSA: 'rsa', ECDSA: 'ec', Ed2551
 const VAULT_DEFAULT_BITS: Record<string, number> = { rsa: 2048, ec: 256, ed25519: 0 };
 const CANONICAL: Record<string, string> = { rsa: 'RSA', ecdsa: 'ECDSA', ed25519: 'Ed25519' };
 
+/**
+ * approver-policy approves a request when one policy the requester may use allows it: the problems `problemOf` finds in
+ * each policy, reported only when every policy has one (none when there are no policies: another rule reports that).
+ * @internal
+ */
+export function refusedByEvery(policies: any[], problemOf: (policy: any) => string | undefined): string[] {
+  const problems = policies.map(problemOf);
+  return problems.some((p) => p === undefined) ? [] : problems as string[];
+}
+
 /** A requested key: cert-manager's algorithm name (any case) and size, defaults filled in. @internal */
 export function requestedKey(algorithm: string | undefined, size: number | string | undefined): { algorithm: string; size: number } {
   const canonical = CANONICAL[String(algorithm ?? 'RSA').toLowerCase()] ?? String(algorithm);
@@ -20,17 +30,16 @@ export function requestedKey(algorithm: string | undefined, size: number | strin
  * @internal
  */
 export function keyProblems(index: OutputIndex, key: { algorithm: string; size: number }, policies: any[], role?: TerraformResource): string[] {
-  const problems: string[] = [];
-  for (const policy of policies) {
+  const problems = refusedByEvery(policies, (policy) => {
     const constraint = policy.spec?.constraints?.privateKey;
-    if (!constraint) continue;
+    if (!constraint) return undefined;
     const why = [
       constraint.algorithm !== undefined && constraint.algorithm !== key.algorithm ? `algorithm ${constraint.algorithm}` : '',
       constraint.minSize !== undefined && key.size < constraint.minSize ? `minSize ${constraint.minSize}` : '',
       constraint.maxSize !== undefined && key.size > constraint.maxSize ? `maxSize ${constraint.maxSize}` : '',
     ].filter(Boolean);
-    if (why.length > 0) problems.push(`key ${key.algorithm} ${key.size} is refused by CertificateRequestPolicy '${policy.metadata?.name}' (${why.join(', ')})`);
-  }
+    return why.length > 0 ? `key ${key.algorithm} ${key.size} is refused by CertificateRequestPolicy '${policy.metadata?.name}' (${why.join(', ')})` : undefined;
+  });
   if (role) {
     const type = String(index.resolve(role.stack, role.body.key_type ?? 'rsa'));
     if (type !== 'any') {
@@ -50,13 +59,11 @@ export function keyProblems(index: OutputIndex, key: { algorithm: string; size: 
  * @internal
  */
 export function durationProblems(index: OutputIndex, seconds: number, shown: string, policies: any[], role?: TerraformResource): string[] {
-  const problems: string[] = [];
-  for (const policy of policies) {
+  const problems = refusedByEvery(policies, (policy) => {
     const max = goDurationSeconds(policy.spec?.constraints?.maxDuration);
-    if (max !== undefined && seconds > max) {
-      problems.push(`duration ${shown} exceeds maxDuration ${policy.spec.constraints.maxDuration} of CertificateRequestPolicy '${policy.metadata?.name}'`);
-    }
-  }
+    return max !== undefined && seconds > max
+      ? `duration ${shown} exceeds maxDuration ${policy.spec.constraints.maxDuration} of CertificateRequestPolicy '${policy.metadata?.name}'` : undefined;
+  });
   const maxTtl = role ? Number(index.resolve(role.stack, role.body.max_ttl)) : NaN;
   if (Number.isFinite(maxTtl) && maxTtl > 0 && seconds > maxTtl) {
     problems.push(`duration ${shown} exceeds max_ttl ${maxTtl}s of Vault role '${role!.body.name}' (Vault would shorten it)`);
