@@ -22,7 +22,9 @@ function synth(generations: CaGenerations, now = NOW) {
   const built = buildReferenceScenario(k8s, tf, generations);
   const manifests = K8sTesting.synth(built.chart);
   const terraform = JSON.parse(TfTesting.synth(built.vault, true));
-  return { manifests, terraform, built };
+  // The cluster's CA publication: its own stack, reading each live generation's issuer from Vault by name.
+  const publication = JSON.parse(TfTesting.synth(built.cluster.caPublicationStack!, true));
+  return { manifests, terraform, publication, built };
 }
 
 const PHASES: [string, CaGenerations][] = [
@@ -37,13 +39,13 @@ describe('rotation phases (examples/rotation)', () => {
   const outputs = new Map([...PHASES, ...COMPROMISE].map(([name, g]) => [name, synth(g)]));
 
   test.each([...outputs.keys()])('%s: the consistency check finds nothing', (name) => {
-    const { manifests, terraform } = outputs.get(name)!;
-    expect(ConsistencyCheck.check(manifests, terraform, { cluster: 'primary' })).toEqual([]);
+    const { manifests, terraform, publication } = outputs.get(name)!;
+    expect(ConsistencyCheck.check(manifests, [terraform, publication], { cluster: 'primary' })).toEqual([]);
   });
 
   test('escape hatches on generation resources are ConsistencyCheck findings: a default issuer that is not ACTIVE, a weakened signature, a changed guard', () => {
-    const { manifests, terraform } = outputs.get('1-prepare')!;
-    const kinds = (tf: any) => ConsistencyCheck.check(manifests, tf, { cluster: 'primary' }).map((f) => `${f.kind} ${f.object}: ${f.message}`);
+    const { manifests, terraform, publication } = outputs.get('1-prepare')!;
+    const kinds = (tf: any) => ConsistencyCheck.check(manifests, [tf, publication], { cluster: 'primary' }).map((f) => `${f.kind} ${f.object}: ${f.message}`);
     const edited = (edit: (tf: any) => void) => {
       const copy = JSON.parse(JSON.stringify(terraform));
       edit(copy);
@@ -72,7 +74,7 @@ describe('rotation phases (examples/rotation)', () => {
       delete tf.resource.terraform_data.pki_root_rotation_guard;
     }).map((f) => f.slice(0, 150)).sort()).toEqual([
       'rotation-guard VaultMount pki-int-mtls: generation 2 has no record terraform_data.pki_int_mtls_prepared_g2: its guard would compare the real clock wit',
-      'rotation-guard VaultMount pki-int-services: its rotation guard has 1 precondition(s) where its generations call for 2; missing or changed: \'generation',
+      'rotation-guard VaultMount pki-int-services: its rotation guard has 4 precondition(s) where its generations call for 5; missing or changed: \'generation',
       'rotation-guard VaultMount pki-root: has no rotation guard (terraform_data.<ca>_rotation_guard): terraform plan would not refuse a skipped rotation pha',
     ]);
   });
@@ -84,12 +86,17 @@ describe('rotation phases (examples/rotation)', () => {
   });
 
   test('the CA ConfigMap carries every live root generation through the overlap, and only those', () => {
-    const roots = (phase: string) => outputs.get(phase)!.terraform.resource.kubernetes_config_map_v1['primary_pki_ca-certificates'].data['roots.crt'];
-    const cert = (id: string) => `vault_pki_secret_backend_root_cert.${id}.certificate`;
-    expect(roots('reference')).toBe(`\${join("\\n", [${cert('pki_root_certificate')}])}`);
-    expect(roots('1-prepare')).toBe(`\${join("\\n", [${cert('pki_root_certificate')}, ${cert('pki_root_certificate_g2')}])}`);
+    const roots = (phase: string) => outputs.get(phase)!.publication.resource.kubernetes_config_map_v1['primary_pki_ca-certificates'].data['roots.crt'];
+    const issuers = (phase: string) => outputs.get(phase)!.publication.data.vault_pki_secret_backend_issuer;
+    const cert = (id: string) => `data.vault_pki_secret_backend_issuer.${id}.certificate`;
+    expect(roots('reference')).toBe(`\${join("\\n", [${cert('pki-root_root')}])}`);
+    expect(roots('1-prepare')).toBe(`\${join("\\n", [${cert('pki-root_root')}, ${cert('pki-root_root-g2')}])}`);
+    expect(issuers('1-prepare')['pki-root_root-g2']).toEqual({ backend: 'pki-root', issuer_ref: 'root-g2' });
     expect(roots('2-switch')).toBe(roots('1-prepare'));
-    expect(roots('3-retire')).toBe(`\${join("\\n", [${cert('pki_root_certificate_g2')}])}`);
+    expect(roots('3-retire')).toBe(`\${join("\\n", [${cert('pki-root_root-g2')}])}`);
+    expect(issuers('3-retire')['pki-root_root']).toBeUndefined();
+    // The issuer names read are the ones the Vault stack gives each root generation.
+    expect(byId(outputs.get('1-prepare')!.terraform, 'vault_pki_secret_backend_root_cert', 'pki_root_certificate_g2').issuer_name).toBe('root-g2');
   });
 
   test('prepare: generation 2 exists (own key, root signature by root generation 2, named issuer that may issue), the default stays on 1', () => {

@@ -30,6 +30,11 @@ export interface RotationGuardInput {
   readonly generations: GuardedGeneration[];
   /** The CA's domains (its name constraints); none for a root. */
   readonly domains: string[];
+  /**
+   * Per live intermediate generation (by name): an HCL expression of when Vault revoked its certificate at the root
+   * (`""` when it is not revoked, or unknown when the generation is new).
+   */
+  readonly revocations?: Record<string, string>;
 }
 
 /** A Terraform precondition, as the JSON takes it. @internal */
@@ -85,7 +90,26 @@ export function rotationConditions(input: RotationGuardInput): GuardCondition[] 
         `(Vault's default issuer is '\${${live}.default}')`,
     });
   }
+  // 4. Every issuer Vault holds in the mount is a generation the program lists (an unlisted one is in Terraform's state
+  //    only, and Terraform would delete it: a program that forgot a generation, or an older program applied late).
+  const listed = JSON.stringify(generations.map((g) => g.name));
+  const unlisted = `[for name in ${live}.issuers : name if name != "" && !contains(${listed}, name)]`;
+  conditions.push({
+    condition: `\${!${live}.exists || length(${unlisted}) == 0}`,
+    error_message: `Vault holds issuers of ${ca} in ${mount} that the program does not list (\${join(", ", ${unlisted})}): Terraform would ` +
+      'delete them while leaves they signed may be alive or roles sign with them. The program is older than what was applied, or dropped a ' +
+      'generation: keep every generation listed (RETIRED once it may go)',
+  });
   for (const g of generations) {
+    // 5. A generation Vault revoked (its certificate on the root's CRL) never signs again: it was compromised.
+    if (g.state !== 'retired' && !g.compromised && input.revocations?.[g.name] !== undefined) {
+      const revoked = input.revocations[g.name];
+      conditions.push({
+        condition: `\${${revoked} == ""}`,
+        error_message: `generation ${g.generation} of ${ca} (${g.name}) is ${g.state.toUpperCase()}, but Vault revoked its certificate at ` +
+          `\${${revoked}}: it was compromised. Keep it marked 'compromised' (DRAINING, then RETIRED) and sign with another generation`,
+      });
+    }
     // 2. Retirement deletes the issuer: only once the default moved away from it, and after the drain period.
     if (g.state === 'retired') {
       const at = drainingAt(g.generation);

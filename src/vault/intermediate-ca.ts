@@ -294,4 +294,5 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
     Provenance.register(this, 'IntermediateCa');
   }
 }
+      signatures: live.map((g) => ({ generation: g.generation, serial: imported.get(g.generation)!.signed.serialNumber, rootMount: props.root.mountPath })),
 

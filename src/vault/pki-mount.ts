@@ -56,6 +56,8 @@ export class PkiMount extends Construct {
       backend: this.mount.path,
       issuingCertificates: [PkiNames.vaultApiUrl(vault.aiaBaseUrl, `${path}/ca`, vault.vaultNamespace)],
       crlDistributionPoints: [PkiNames.vaultApiUrl(vault.aiaBaseUrl, `${path}/crl`, vault.vaultNamespace)],
+      // Vault's OCSP responder for every issuer of the mount (unauthenticated GET/POST <mount>/ocsp, Vault >= 1.12).
+      ocspServers: [PkiNames.vaultApiUrl(vault.aiaBaseUrl, `${path}/ocsp`, vault.vaultNamespace)],
     }), 'urls');
     this.named(new PkiSecretBackendCrlConfig(this, 'crl', {
       backend: this.mount.path,
@@ -92,6 +94,8 @@ export class PkiMount extends Construct {
       leafNotAfterBehavior: 'err',
       issuingCertificates: [PkiNames.vaultApiUrl(this.vault.aiaBaseUrl, `${issuerPath}/der`, this.vault.vaultNamespace)],
       crlDistributionPoints: [PkiNames.vaultApiUrl(this.vault.aiaBaseUrl, `${issuerPath}/crl/der`, this.vault.vaultNamespace)],
+      // So a leaf can be checked for revocation online too (a compromised generation's leaves above all).
+      ocspServers: [PkiNames.vaultApiUrl(this.vault.aiaBaseUrl, `${this.path}/ocsp`, this.vault.vaultNamespace)],
       // A draining issuer loses issuing-certificates only after the default moved to the new generation, so no role
       // signing through `default` ever meets an issuer that may not issue.
       dependsOn: dependsOn ? [dependsOn] : undefined,

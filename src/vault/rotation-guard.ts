@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { GenerationState } from './ca-generation';
 import { ResolvedGeneration } from './generation-rules';
 import type { PkiMount } from './pki-mount';
+import { PkiNames } from '../core/names';
 import { RotationGuardInput, RotationIds, rotationConditions } from '../core/rotation-conditions';
 import {
   DataVaultGenericSecret, DataVaultPkiSecretBackendIssuers, DataVaultPkiSecretBackendKeys, TerraformDataResource, TerraformLocal,
@@ -20,6 +21,12 @@ export interface CaRotationGuardProps {
   readonly nameOf: (generation: number) => string;
   /** The CA's domains (its name constraints), recorded for audits; none for a root. */
   readonly domains: readonly string[];
+  /**
+   * For an intermediate: per live generation, the serial of its certificate (a Terraform reference) in the root's mount,
+   * read back at plan time to see whether Vault revoked it.
+   * @default - none (a root)
+   */
+  readonly signatures?: { readonly generation: number; readonly serial: string; readonly rootMount: string }[];
 }
 
 /**
@@ -100,6 +107,19 @@ export class CaRotationGuard extends Construct {
       }
     }
 
+    // Whether Vault revoked a live generation's certificate (`<root mount>/cert/<serial>`, revocation_time_rfc3339, Vault
+    // >= 1.13): read for existing generations at plan time (a new one's serial is unknown: read at apply, never revoked).
+    const revocations: Record<string, string> = {};
+    for (const sig of props.signatures ?? []) {
+      const read = new DataVaultGenericSecret(this, `revocation-${sig.generation}`, {
+        path: `${sig.rootMount}/cert/${sig.serial}`,
+        count: TerraformToken.asNumber(`\${${mount.vault._vaultMountExists(sig.rootMount)} ? 1 : 0}`),
+      });
+      const id = PkiNames.generationId(p('vault_revocation'), sig.generation);
+      read.overrideLogicalId(id);
+      revocations[nameOf(sig.generation)] = `try(nonsensitive(jsondecode(one(data.vault_generic_secret.${id}[*].data_json)).revocation_time_rfc3339), "")`;
+    }
+
     const active = generations.find((g) => g.state === GenerationState.ACTIVE)!;
     const input: RotationGuardInput = {
       mount: path,
@@ -108,6 +128,7 @@ export class CaRotationGuard extends Construct {
       active: nameOf(active.generation),
       generations: generations.map((g) => ({ generation: g.generation, name: nameOf(g.generation), state: g.state, compromised: g.compromised })),
       domains: [...props.domains],
+      revocations,
     };
     const guard = new TerraformDataResource(this, 'guard', {
       // What the program intends for this CA: for audits, and for ConsistencyCheck's `rotation-guard` rule.

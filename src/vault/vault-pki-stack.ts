@@ -151,7 +151,7 @@ export class VaultPkiStack extends TerraformStack {
       throw new PkiValidationError('VaultPkiStack', this.node.path, [`'decommissionedMounts' lists '${path}', which the program still has; ` +
         'remove it from the list (it would not be destroyed) or the CA from the program']);
     }
-    this.programMounts.push(path);
+    if (!this.programMounts.includes(path)) this.programMounts.push(path);
     if (!this.vaultMounts) {
       const mounts = new DataVaultGenericSecret(this, 'vault-mounts', { path: 'sys/mounts' });
       mounts.overrideLogicalId('vault_pki_sys_mounts');

@@ -21,6 +21,8 @@ export interface VaultState {
   readonly mounts: Record<string, { description: string }>;
   /** Per PKI mount: the default issuer's ID ('' for none), issuers by ID with their names, keys by ID with their names. */
   readonly pki: Record<string, { defaultIssuerId: string; issuers: Record<string, string>; keys: Record<string, string> }>;
+  /** The intermediate signatures (logical ids of their root_sign_intermediate resources) whose certificate Vault revoked. */
+  readonly revokedSignatures?: string[];
 }
 
 export interface PlanResult {
@@ -57,6 +59,12 @@ function fakeInput(type: string, config: any, vault: VaultState): Record<string,
   if (type === 'vault_generic_secret' && /\/config\/issuers$/.test(config.path)) {
     const m = mountOf(config.path.replace(/\/config\/issuers$/, ''));
     return { data_json: `\${sensitive(${json(json({ default: m.defaultIssuerId, default_follows_latest_issuer: false }))})}` };
+  }
+  if (type === 'vault_generic_secret' && /\/cert\//.test(config.path)) {
+    // <root mount>/cert/<serial of a signature>: revocation_time_rfc3339 is '' unless Vault revoked it (Vault >= 1.13).
+    const signature = /vault_pki_secret_backend_root_sign_intermediate\.([A-Za-z0-9_-]+)\.serial_number/.exec(config.path)?.[1];
+    const revoked = signature !== undefined && (vault.revokedSignatures ?? []).includes(signature);
+    return { data_json: `\${sensitive(${json(json({ revocation_time: revoked ? 1793000000 : 0, revocation_time_rfc3339: revoked ? '2026-10-27T08:53:20Z' : '' }))})}` };
   }
   if (type === 'vault_pki_secret_backend_issuers') {
     const m = mountOf(config.backend);

@@ -16,7 +16,9 @@
  *   Delete DELETEs <backend>/issuer/<issuer_ref>; Read clears the ID (resource gone) when the issuer no longer exists;
  * - vault/resource_pki_secret_backend_config_issuers.go — Create and Update POST config/issuers with `default` and
  *   `default_follows_latest_issuer`; Delete does nothing; Read sets `default` to what Vault reports (an issuer ID);
- * - vault/resource_pki_secret_backend_role.go — Create/Update write roles/<name> with issuer_ref; Delete removes it.
+ * - vault/resource_pki_secret_backend_role.go — Create/Update write roles/<name> with issuer_ref; Delete removes it;
+ * - vault/resource_generic_endpoint.go — Create/Update write data_json to path (here: <root mount>/revoke); Delete does
+ *   nothing with disable_delete.
  * Other resources (policies, auth backends and roles, config_urls, crl_config, auto-tidy, Kubernetes objects) do not
  * change the PKI state the model tracks.
  */
@@ -106,6 +108,15 @@ export function vaultExecutor(box: { vault: v.VaultState }): Executor {
       case 'vault_pki_secret_backend_config_issuers': {
         if (isCreate || op.kind === 'update') {
           box.vault = v.writeConfigIssuers(box.vault, str(val.backend), str(val.default), val.default_follows_latest_issuer === true);
+        }
+        return;
+      }
+      case 'vault_generic_endpoint': {
+        // vault/resource_generic_endpoint.go: Create and Update write `data_json` to `path`; with disable_delete, Delete
+        // does nothing. The one write the library makes this way is a revocation: <root mount>/revoke with a serial.
+        if ((isCreate || op.kind === 'update') && /\/revoke$/.test(str(val.path))) {
+          const data = JSON.parse(str(val.data_json)) as { serial_number?: string };
+          box.vault = v.revoke(box.vault, str(val.path).replace(/\/revoke$/, ''), String(data.serial_number));
         }
         return;
       }
