@@ -1,20 +1,20 @@
-// The README's quick start, as a consumer writes it (`npm run test:consumer` runs it against the packed library,
-// importing 'cdk8s-vault-pki'). Run with `npx ts-node main.ts`: Kubernetes YAML into dist/, Terraform JSON into
-// cdktf.out/stacks/vault/.
+// The README's quick start: `npm run synth` writes the Kubernetes YAML into dist/ and the Terraform JSON into
+// cdktf.out/stacks/vault/ (`npm run test:consumer` runs this folder, copied as it is, against the packed library).
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { App as TerraformApp } from 'cdktf';
 import {
   ClusterChart, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TrustBundle, VaultPkiStack, VaultServerCa,
-} from '../../src';
+} from 'cdk8s-vault-pki';
+import { App as TerraformApp } from 'cdktf';
 
 const k8s = new App(); // -> dist/*.k8s.yaml          (kubectl apply / GitOps)
 const tf = new TerraformApp(); // -> cdktf.out/stacks/vault/  (terraform apply)
 
 // The Vault half, a cdktf stack with the Vault provider. No credentials in code: `terraform apply` reads
-// VAULT_TOKEN (or another auth method) from its environment. vault.internal has a certificate from your internal
-// CA: cert-manager trusts exactly that CA (VaultServerCa.systemTrust() only for a publicly trusted certificate).
+// VAULT_TOKEN (or another auth method) from its environment. vault-ca.pem is the CA certificate that signed Vault's
+// TLS certificate (the file beside this one is a placeholder: put yours there); cert-manager trusts exactly that CA
+// (VaultServerCa.systemTrust() only for a publicly trusted certificate).
 const vault = new VaultPkiStack(tf, 'vault', {
   address: 'https://vault.internal:8200',
   serverCa: VaultServerCa.fromPem(fs.readFileSync(path.join(__dirname, 'vault-ca.pem'), 'utf8')),

@@ -10,6 +10,8 @@ import { IConstruct } from 'constructs';
  * Every problem of one construct is reported together. Each problem names the prop, the value,
  * the limit and the fix, e.g. `'duration' (72h) must not exceed the tenant's 'maxDuration' (48h);
  * lower 'duration' or raise 'maxDuration'`.
+ *
+ * @jsii ignore an Error subclass has no jsii type: TypeScript and JavaScript import it from the package root
  */
 export class PkiValidationError extends Error {
   /** The construct path of the construct whose input is invalid. */

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { PkiValidationError } from './errors';
+import { Shape, shapeProblems } from './input-shapes';
 
 /**
  * A validation rule: a pure function of a construct's resolved props that returns its problems (each naming the
@@ -25,5 +26,16 @@ export function validate<T>(scope: IConstruct, constructType: string, resolved: 
     if (typeof result === 'string') problems.push(result);
     else if (Array.isArray(result)) problems.push(...result);
   }
+  if (problems.length > 0) throw new PkiValidationError(constructType, scope.node.path, problems);
+}
+
+/**
+ * Throws one PkiValidationError naming `scope` when `props` do not have the `shapes` the public API declares (a list, a
+ * Duration, a string...): what JavaScript and the other jsii languages can get wrong that TypeScript cannot. Runs
+ * before a construct resolves its defaults, so that no rule ever iterates a string as a list.
+ * @internal
+ */
+export function validateShapes(scope: IConstruct, constructType: string, props: unknown, shapes: Record<string, Shape>, prefix = ''): void {
+  const problems = shapeProblems(props, shapes, prefix);
   if (problems.length > 0) throw new PkiValidationError(constructType, scope.node.path, problems);
 }
