@@ -2,13 +2,16 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 export {
-  App as TerraformApp, DataResource as TerraformDataResource, Fn as TerraformFn, Lazy as TerraformLazy, TerraformLocal, TerraformResource,
-  TerraformStack, Token as TerraformToken,
+  App as TerraformApp, Fn as TerraformFn, Lazy as TerraformLazy, TerraformLocal, TerraformResource,
+  TerraformStack, TerraformVariable, Token as TerraformToken,
 } from 'cdktf';
+// terraform_data as cdktf's DataResource writes it, without its `terraform version` process per resource at synth.
+export { TerraformDataResource } from './terraform-data';
 export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 export { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 export { DataVaultGenericSecret } from '@cdktf/provider-vault/lib/data-vault-generic-secret';
+export { DataVaultPkiSecretBackendIssuer } from '@cdktf/provider-vault/lib/data-vault-pki-secret-backend-issuer';
 export { DataVaultPkiSecretBackendIssuers } from '@cdktf/provider-vault/lib/data-vault-pki-secret-backend-issuers';
 export { DataVaultPkiSecretBackendKeys } from '@cdktf/provider-vault/lib/data-vault-pki-secret-backend-keys';
 export { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';

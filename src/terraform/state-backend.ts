@@ -45,6 +45,17 @@ export interface TerraformCloudStateBackendOptions {
   readonly hostname?: string;
 }
 
+/** Options of a local state backend. */
+export interface LocalStateBackendOptions {
+  /**
+   * Folder of the state files, relative to the folder that holds the Terraform output folder (`cdktf.out`): each
+   * stack's state is `<directory>/<stack id>.tfstate`. Never inside `cdktf.out`, which every synthesis may rewrite and
+   * which git ignores: a lost state makes Terraform create every CA again.
+   * @default 'terraform-state'
+   */
+  readonly directory?: string;
+}
+
 /**
  * Where a stack keeps its Terraform state, and how it is locked. One setting serves every stack of a program: each
  * stack gets its own state (key, prefix or workspace derived from the stack id), so the hierarchy's state and each
@@ -52,9 +63,21 @@ export interface TerraformCloudStateBackendOptions {
  * code: Terraform reads them from the environment (AWS_*, GOOGLE_*, TF_TOKEN_*).
  */
 export class StateBackend {
-  /** A local state file next to `cdk.tf.json` (`terraform.<stack id>.tfstate`), with a relative path: for one operator. */
-  public static local(): StateBackend {
-    return new StateBackend('local', (stack, id) => new LocalBackend(stack, { path: `terraform.${id}.tfstate` }));
+  /**
+   * A local state file for one operator: `<directory>/<stack id>.tfstate` next to the Terraform output folder
+   * (`terraform-state/` beside `cdktf.out/`), written with a relative path (Terraform runs in
+   * `cdktf.out/stacks/<stack id>/`), so the synthesized JSON embeds no machine path and the state outlives `cdktf.out`.
+   * Commit nothing of it; use a remote backend (`s3`, `gcs`, `terraformCloud`) once more than one person or pipeline applies.
+   */
+  public static local(options: LocalStateBackendOptions = {}): StateBackend {
+    const directory = (options.directory ?? 'terraform-state').replace(/\/+$/, '');
+    const file = (id: string) => `${directory}/${id}.tfstate`;
+    return new StateBackend('local', (stack, id) => new LocalBackend(stack, { path: `../../../${file(id)}` }), () => [
+      ...(directory === '' ? ["'directory' is empty; give a folder, e.g. 'terraform-state'"] : []),
+      ...(/(^|\/)\.\.?(\/|$)/.test(directory) || directory.startsWith('/')
+        ? [`'directory' (${directory}) must be a relative folder without '.' or '..' segments, e.g. 'terraform-state'`] : []),
+      ...(/^cdktf\.out(\/|$)/.test(directory) ? [`'directory' (${directory}) is inside cdktf.out, which every synthesis may rewrite; use e.g. 'terraform-state'`] : []),
+    ], (id) => `local:${file(id)}`);
   }
 
   /** S3, locked with a DynamoDB table. */
@@ -68,7 +91,7 @@ export class StateBackend {
     }), () => [
       ...(options.dynamodbTable ? [] : ["'dynamodbTable' is empty; S3 state needs a lock table (partition key LockID)"]),
       ...(options.bucket ? [] : ["'bucket' is empty"]),
-    ]);
+    ], (id) => `s3://${options.bucket}/${options.keyPrefix ?? 'cdk8s-vault-pki'}/${id}.tfstate`);
   }
 
   /** Google Cloud Storage (locks natively). */
@@ -76,7 +99,7 @@ export class StateBackend {
     return new StateBackend('gcs', (stack, id) => new GcsBackend(stack, {
       bucket: options.bucket,
       prefix: `${options.prefix ?? 'cdk8s-vault-pki'}/${id}`,
-    }), () => (options.bucket ? [] : ["'bucket' is empty"]));
+    }), () => (options.bucket ? [] : ["'bucket' is empty"]), (id) => `gs://${options.bucket}/${options.prefix ?? 'cdk8s-vault-pki'}/${id}`);
   }
 
   /** Terraform Cloud or Enterprise: one workspace per stack. */
@@ -85,20 +108,31 @@ export class StateBackend {
       organization: options.organization,
       hostname: options.hostname,
       workspaces: new NamedCloudWorkspace(`${options.workspacePrefix ?? ''}${id}`),
-    }), () => (options.organization ? [] : ["'organization' is empty"]));
+    }), () => (options.organization ? [] : ["'organization' is empty"]),
+    (id) => `cloud://${options.hostname ?? 'app.terraform.io'}/${options.organization}/${options.workspacePrefix ?? ''}${id}`);
   }
 
   /** No backend from the library: add your own to the stack (e.g. a cdktf `HttpBackend`). */
   public static none(): StateBackend {
-    return new StateBackend('none', () => undefined);
+    return new StateBackend('none', () => undefined, () => [], () => undefined);
   }
 
   private constructor(
     /** The kind of backend: `local`, `s3`, `gcs`, `cloud` or `none`. */
     public readonly kind: string,
     private readonly bind: (stack: TerraformStack, stackId: string) => unknown,
-    private readonly check: () => string[] = () => [],
+    private readonly check: () => string[],
+    private readonly locate: (stackId: string) => string | undefined,
   ) {}
+
+  /**
+   * Where the state of the stack `stackId` lives, as one comparable string (`s3://<bucket>/<key>`,
+   * `gs://<bucket>/<prefix>`, `cloud://<host>/<organization>/<workspace>`, `local:<path>`), or undefined for `none()`:
+   * two stacks with the same location would overwrite each other's state.
+   */
+  public stateLocation(stackId: string): string | undefined {
+    return this.locate(stackId);
+  }
 
   /** Configures `stack` (whose id names its state). @internal */
   public _bind(stack: TerraformStack, stackId: string): void {

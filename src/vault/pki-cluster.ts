@@ -9,10 +9,13 @@ import { Urls } from '../core/urls';
 import { Rule, validate } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
 import { AuthBackend, KubernetesAuthBackendConfig, TerraformStack, stackOf } from '../terraform';
+import { CaPublicationStack } from './ca-publication-stack';
+import { KubernetesAccess, ResolvedKubernetesAccess } from './kubernetes-access';
 import { IPkiHierarchy, PkiHierarchy } from './pki-hierarchy';
 import { PublishedCaCertificates } from './published-ca-certificates';
 import { TokenReviewer } from './token-reviewer';
 import { VaultPkiStack } from './vault-pki-stack';
+import type { FleetContract } from '../cluster/fleet-contract';
 
 /** A Kubernetes cluster of the fleet, as plain values: what another program needs to place tenants on it. */
 export interface IPkiCluster extends IConstruct {
@@ -35,6 +38,13 @@ export interface PkiClusterAttributes {
    * @default TokenReviewer.vaultServiceAccount()
    */
   readonly tokenReviewer?: TokenReviewer;
+
+  /**
+   * The platform's fleet contract: the cluster must be one it holds, with the same token reviewer, or synthesis fails
+   * (`FleetContract.cluster()` builds the import from the contract alone).
+   * @default - not checked against a contract (ConsistencyCheck.checkFleet still compares the outputs)
+   */
+  readonly contract?: FleetContract;
 }
 
 /** Props of {@link PkiCluster}. */
@@ -66,8 +76,17 @@ export interface PkiClusterProps {
   readonly tokenReviewer?: TokenReviewer;
 
   /**
-   * The kubeconfig context Terraform writes this cluster's CA ConfigMaps with (`publishCaCertificates`), read from
-   * `KUBE_CONFIG_PATH` when `terraform apply` runs.
+   * How Terraform reaches this cluster to publish the CA certificates (`publishCaCertificates`, in the cluster's own
+   * publication stack): `KubernetesAccess.apiServer()` (URL and CA pinned) or `KubernetesAccess.kubeconfig()` (an
+   * explicit kubeconfig path and context). Each names this cluster alone.
+   * @default - `KubernetesAccess.apiServer()` with `kubernetesHost` and `kubernetesCaCertificate` when both are given
+   * (and the host is not the in-cluster name), else `KubernetesAccess.kubeconfig()` (the path from the Terraform
+   * variable `kubeconfig_<cluster>`, context `kubeconfigContext`)
+   */
+  readonly kubernetesAccess?: KubernetesAccess;
+
+  /**
+   * The kubeconfig context that names this cluster, for `KubernetesAccess.kubeconfig()` without a `context`.
    * @default - the cluster name
    */
   readonly kubeconfigContext?: string;
@@ -80,6 +99,7 @@ interface ResolvedCluster {
   readonly tokenReviewer: TokenReviewer;
   readonly kubeconfigContext: string;
   readonly hostGiven: boolean;
+  readonly kubernetesAccess: KubernetesAccess;
 }
 
 const NAME_RULE: Rule<{ name: string }> = (c) => (!Dns.isLabel(c.name) || c.name.length > PkiLimits.CLUSTER_NAME_MAX_LENGTH)
@@ -98,6 +118,8 @@ const CLUSTER_RULES: Rule<ResolvedCluster>[] = [
     && "'kubernetesCaCertificate' is required with TokenReviewer.clientToken(): Vault outside the cluster has no pod CA to verify the API server with; " +
     "give the cluster's CA certificate (PEM)",
   (c) => (typeof c.kubeconfigContext !== 'string' || c.kubeconfigContext.trim() === '') && `'kubeconfigContext' (${c.kubeconfigContext}) is empty`,
+  (c) => (c.kubernetesAccess instanceof KubernetesAccess ? c.kubernetesAccess._problems('kubernetesAccess', c)
+    : "'kubernetesAccess' is not a KubernetesAccess; use KubernetesAccess.apiServer() or KubernetesAccess.kubeconfig()"),
 ];
 
 /** A cluster imported by its attributes. */
@@ -110,7 +132,12 @@ class ImportedPkiCluster extends Construct implements IPkiCluster {
   constructor(scope: Construct, id: string, attrs: PkiClusterAttributes) {
     super(scope, id);
     const tokenReviewer = attrs?.tokenReviewer ?? TokenReviewer.vaultServiceAccount();
-    validate(this, 'PkiCluster', { name: attrs?.name, tokenReviewer }, [NAME_RULE, (c) => c.tokenReviewer._problems('tokenReviewer')]);
+    validate(this, 'PkiCluster', { name: attrs?.name, tokenReviewer }, [
+      NAME_RULE,
+      (c) => c.tokenReviewer._problems('tokenReviewer'),
+      'gate',
+      (c) => attrs.contract?._clusterProblems(c.name, c.tokenReviewer),
+    ]);
     this.name = attrs.name;
     this.tokenReviewer = tokenReviewer;
     this.authMountPath = PkiNames.kubernetesAuthPath(this.name);
@@ -140,12 +167,21 @@ export class PkiCluster extends Construct implements IPkiCluster {
   public readonly tokenReviewer: TokenReviewer;
   /** The Terraform stack holding the auth method. */
   public readonly vault: VaultPkiStack;
-  /** The kubeconfig context Terraform writes this cluster's ConfigMaps with. */
+  /** The kubeconfig context that names this cluster (for `KubernetesAccess.kubeconfig()`). */
   public readonly kubeconfigContext: string;
+  /** URL of the cluster's API server as Vault reaches it (`https://kubernetes.default.svc` for Vault in this cluster). */
+  public readonly kubernetesHost: string;
+  /** PEM CA certificate of the API server, when given. */
+  public readonly kubernetesCaCertificate?: string;
+  /** How Terraform reaches the cluster to publish the CA certificates. */
+  public readonly kubernetesAccess: KubernetesAccess;
+  /** The provider configuration `kubernetesAccess` resolves to. @internal */
+  public readonly _kubernetesAccess: ResolvedKubernetesAccess;
   /** Terraform reference to the auth mount path (orders auth roles of the same stack after the mount). @internal */
   public readonly _pathRef: string;
 
   private readonly published = new Map<string, PublishedCaCertificates>();
+  private publication?: CaPublicationStack;
 
   constructor(scope: Construct, id: string, props: PkiClusterProps = {}) {
     super(scope, id);
@@ -156,21 +192,35 @@ export class PkiCluster extends Construct implements IPkiCluster {
       ]);
     }
     const name = props.name ?? id;
-    const resolved: ResolvedCluster = {
+    const target = {
       name,
       kubernetesHost: props.kubernetesHost ?? 'https://kubernetes.default.svc',
       kubernetesCaCertificate: props.kubernetesCaCertificate,
-      tokenReviewer: props.tokenReviewer ?? TokenReviewer.vaultServiceAccount(),
       kubeconfigContext: props.kubeconfigContext ?? name,
+    };
+    const resolved: ResolvedCluster = {
+      ...target,
+      tokenReviewer: props.tokenReviewer ?? TokenReviewer.vaultServiceAccount(),
       hostGiven: props.kubernetesHost !== undefined,
+      kubernetesAccess: props.kubernetesAccess ?? KubernetesAccess._defaultFor(target),
     };
     validate(this, 'PkiCluster', resolved, [
       ...CLUSTER_RULES,
+      (c) => stack.decommissionedMounts.includes(PkiNames.kubernetesAuthPath(c.name))
+        && `the VaultPkiStack's 'decommissionedMounts' lists '${PkiNames.kubernetesAuthPath(c.name)}', the auth mount of this cluster, which the ` +
+        'program still has; remove it from the list (it would not be destroyed) or the cluster from the program',
       'gate',
       (c) => {
         const owner = VaultNames.claim(this, 'auth-mount', PkiNames.kubernetesAuthPath(c.name));
         return owner !== undefined && `'name' (${c.name}) makes the auth mount '${PkiNames.kubernetesAuthPath(c.name)}', which the cluster at '${owner}' ` +
           "already uses in this Vault; give every cluster its own 'name'";
+      },
+      (c) => {
+        // Two auth mounts reviewing tokens against one API server: at most one cluster is the one Vault runs in.
+        const owner = VaultNames.claim(this, 'kubernetes-host', c.kubernetesHost);
+        return owner !== undefined && `'kubernetesHost' (${c.kubernetesHost}${c.hostGiven ? '' : ', the default: Vault running in this cluster'}) is ` +
+          `already the API server of the cluster at '${owner}' in this Vault, so both auth mounts would review every token against one cluster; ` +
+          "Vault runs in at most one cluster: give every other cluster its API server's URL ('kubernetesHost') and CA ('kubernetesCaCertificate')";
       },
     ]);
 
@@ -178,6 +228,10 @@ export class PkiCluster extends Construct implements IPkiCluster {
     this.vault = stack;
     this.tokenReviewer = resolved.tokenReviewer;
     this.kubeconfigContext = resolved.kubeconfigContext;
+    this.kubernetesHost = resolved.kubernetesHost;
+    this.kubernetesCaCertificate = resolved.kubernetesCaCertificate;
+    this.kubernetesAccess = resolved.kubernetesAccess;
+    this._kubernetesAccess = resolved.kubernetesAccess._resolve(resolved);
     this.authMountPath = PkiNames.kubernetesAuthPath(name);
     this.issuerMountPath = PkiNames.kubernetesAuthMountPath(this.authMountPath);
 
@@ -204,11 +258,19 @@ export class PkiCluster extends Construct implements IPkiCluster {
   }
 
   /**
-   * Makes Terraform publish `hierarchy`'s CA certificates (root and intermediates) into a ConfigMap in the
-   * hierarchy's `caPublicationNamespace` of this cluster, straight from the Vault resources (public data only). The
-   * cluster's TrustBundles read from it and x509-certificate-exporter watches it. Created on first call (a
-   * TrustBundle or PkiAlerts in a ClusterChart of this cluster calls it). `terraform apply` then needs credentials for
-   * the cluster in its environment (`KUBE_CONFIG_PATH`, context `kubeconfigContext`).
+   * The cluster's CA publication stack (`<vault stack>-ca-<cluster>`), once `publishCaCertificates` has created it.
+   */
+  public get caPublicationStack(): CaPublicationStack | undefined {
+    return this.publication;
+  }
+
+  /**
+   * Makes Terraform publish `hierarchy`'s CA certificates (root and intermediates, every live generation) into a
+   * ConfigMap in the hierarchy's `caPublicationNamespace` of this cluster, read from Vault's issuers (public data only).
+   * The cluster's TrustBundles read from it and x509-certificate-exporter watches it. Created on first call (a
+   * TrustBundle or PkiAlerts in a ClusterChart of this cluster calls it), in the cluster's own
+   * {@link CaPublicationStack}: `terraform apply` of that stack needs what `kubernetesAccess` names (a token variable,
+   * an exec plugin, or a kubeconfig path) for this cluster only.
    */
   public publishCaCertificates(hierarchy: PkiHierarchy): PublishedCaCertificates {
     let published = this.published.get(hierarchy.name);
@@ -219,7 +281,11 @@ export class PkiCluster extends Construct implements IPkiCluster {
           'whose Vault resources hold the CA certificates',
         ]);
       }
-      published = new PublishedCaCertificates(this, `ca-certificates-${hierarchy.name}`, { cluster: this, hierarchy });
+      this.publication ??= new CaPublicationStack(this.vault.node.scope!, PkiNames.caPublicationStackName(this.vault.node.id, this.name), {
+        vault: this.vault,
+        cluster: this,
+      });
+      published = new PublishedCaCertificates(this.publication, `ca-certificates-${hierarchy.name}`, { cluster: this, hierarchy });
       this.published.set(hierarchy.name, published);
     }
     return published;

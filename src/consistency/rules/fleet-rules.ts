@@ -1,7 +1,7 @@
 import { Dns } from '../../core/dns';
 import { PkiNames } from '../../core/names';
 import { ConsistencyFindingKind, ConsistencyRule } from '../consistency-rule';
-import { describeObject } from '../output-index';
+import { describeObject, OutputIndex } from '../output-index';
 
 export const FLEET_RULES: ConsistencyRule[] = [
   {
@@ -65,6 +65,113 @@ export const FLEET_RULES: ConsistencyRule[] = [
             const clash = Dns.suffixes(d).map((s) => [s, owners.get(s)] as const).find(([, owner]) => owner !== undefined && owner !== role.name);
             if (clash) report(`VaultRole ${mount}/${role.name}`, `allows '${d}', which overlaps '${clash[0]}' of role '${clash[1]}' on the same mount`);
           }
+        }
+      }
+    },
+  },
+];
+
+/** Every cert-manager Issuer backed by Vault. */
+function vaultIssuers(index: OutputIndex): any[] {
+  return index.objects('cert-manager.io/v1', 'Issuer').filter((i) => i.spec?.vault);
+}
+
+/** `/v1/auth/<path>` -> `<path>`. */
+function authPathOf(issuer: any): string | undefined {
+  return /^\/v1\/auth\/(.+)$/.exec(issuer.spec.vault.auth?.kubernetes?.mountPath ?? '/v1/auth/kubernetes')?.[1];
+}
+
+/** Per PKI mount path: the DNS domains every signature of its intermediates permits (their name constraints). */
+const constraintsCache = new WeakMap<OutputIndex, Map<string, string[]>>();
+function nameConstraints(index: OutputIndex): Map<string, string[]> {
+  let found = constraintsCache.get(index);
+  if (!found) {
+    found = new Map();
+    for (const r of index.resources('vault_pki_secret_backend_root_sign_intermediate')) {
+      const csr = index.referenced(r.stack, r.body.csr);
+      const mount = csr ? String(index.resolve(r.stack, csr.resource.body.backend)) : undefined;
+      if (mount === undefined || !Array.isArray(r.body.permitted_dns_domains)) continue;
+      found.set(mount, [...new Set([...(found.get(mount) ?? []), ...r.body.permitted_dns_domains])]);
+    }
+    constraintsCache.set(index, found);
+  }
+  return found;
+}
+
+export const IMPORT_RULES: ConsistencyRule[] = [
+  {
+    id: ConsistencyFindingKind.ISSUER_VAULT,
+    description: "Every Vault Issuer's PKI mount, auth mount and auth role are in the Vault (address and Vault namespace) the Issuer calls",
+    check(index, report) {
+      for (const issuer of vaultIssuers(index)) {
+        const server = String(issuer.spec.vault.server ?? '').replace(/\/+$/, '');
+        const calls = `${server}${issuer.spec.vault.namespace ? ` (namespace ${issuer.spec.vault.namespace})` : ''}`;
+        const mountPath = /^(.+)\/sign\/[^/]+$/.exec(issuer.spec.vault.path ?? '')?.[1];
+        const authPath = authPathOf(issuer);
+        const parts: [string, { stack: number } | undefined][] = [
+          [`PKI mount '${mountPath}'`, mountPath !== undefined ? index.pkiMount(mountPath) : undefined],
+          [`auth mount '${authPath}'`, authPath !== undefined ? index.kubernetesAuthBackend(authPath) : undefined],
+          [`auth role '${issuer.spec.vault.auth?.kubernetes?.role}'`, authPath !== undefined
+            ? index.kubernetesAuthRole(authPath, issuer.spec.vault.auth?.kubernetes?.role) : undefined],
+        ];
+        for (const [what, part] of parts) {
+          if (!part || index.vaultProvider(part.stack).address === undefined) continue;
+          const holds = index.vaultOf(part.stack);
+          if (holds !== calls) {
+            report(describeObject(issuer), `${what} is in the Vault ${holds} (stack ${index.stackName(part.stack)}), but the Issuer calls ${calls}: ` +
+              "the program that wrote the Issuer typed another Vault address or namespace than the platform's; build it from the fleet contract");
+          }
+        }
+      }
+    },
+  },
+  {
+    id: ConsistencyFindingKind.ROLE_CONSTRAINTS,
+    description: "Every Vault Issuer's role allows only domains inside its intermediate's name constraints",
+    check(index, report) {
+      const constraints = nameConstraints(index);
+      for (const issuer of vaultIssuers(index)) {
+        const role = index.roleOfIssuer(issuer);
+        const mountPath = /^(.+)\/sign\/[^/]+$/.exec(issuer.spec.vault.path ?? '')?.[1];
+        const permitted = mountPath !== undefined ? constraints.get(mountPath) : undefined;
+        if (!role || !permitted) continue;
+        const outside = ((role.body.allowed_domains ?? []) as string[]).filter((d) => !permitted.some((p) => Dns.isWithin(d, p)));
+        if (outside.length > 0) {
+          report(describeObject(issuer), `its Vault role '${role.body.name}' allows ${outside.join(', ')}, outside the name constraints of mount ` +
+            `'${mountPath}' (${permitted.join(', ')}): every certificate for those names is refused by clients; the program imported the ` +
+            "intermediate with other domains than the platform's");
+        }
+      }
+    },
+  },
+  {
+    id: ConsistencyFindingKind.ISSUER_TOKEN_REVIEW,
+    description: 'Where the auth mount reviews each token with itself, every Issuer adds an API server audience and its service account may create TokenReviews',
+    check(index, report) {
+      const bindings = index.objects('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')
+        .filter((b) => b.roleRef?.kind === 'ClusterRole' && b.roleRef?.name === 'system:auth-delegator');
+      for (const issuer of vaultIssuers(index)) {
+        const authPath = authPathOf(issuer);
+        const backend = authPath !== undefined ? index.kubernetesAuthBackend(authPath) : undefined;
+        if (!backend) continue;
+        // The first config of that stack whose backend resolves to the auth path (a lookup, not a scan per Issuer).
+        const config = index.lookup('vault_kubernetes_auth_backend_config', 'stack+backend', (c) => {
+          const path = index.resolve(c.stack, c.body.backend);
+          return typeof path === 'string' ? `${c.stack}\u0000${path}` : undefined;
+        }, `${backend.stack}\u0000${authPath}`);
+        if (config?.body.disable_local_ca_jwt !== true) continue;
+        const ref = issuer.spec.vault.auth.kubernetes.serviceAccountRef ?? {};
+        const audiences = ((ref.audiences ?? []) as string[]).filter((a) => !a.startsWith('vault://'));
+        if (audiences.length === 0) {
+          report(describeObject(issuer), `auth mount '${authPath}' reviews each login token with the token itself (disable_local_ca_jwt), but the ` +
+            "Issuer's token carries no API server audience: the API server refuses it as the TokenReview bearer and every login fails; import the " +
+            "cluster with the platform's TokenReviewer (FleetContract.cluster())");
+        }
+        const ns = issuer.metadata?.namespace;
+        const bound = bindings.some((b) => (b.subjects ?? []).some((s: any) => s.kind === 'ServiceAccount' && s.name === ref.name && s.namespace === ns));
+        if (!bound) {
+          report(describeObject(issuer), `auth mount '${authPath}' reviews each login token with the token itself, but service account ` +
+            `'${ns}/${ref.name}' is not bound to system:auth-delegator: it may not create TokenReviews and every login fails`);
         }
       }
     },

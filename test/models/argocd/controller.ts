@@ -569,6 +569,11 @@ export interface AutomatedSyncOptions extends ControllerOptions {
   /** The previous operation (e.g. a failed sync of the same revision). */
   readonly previous?: OperationState;
   readonly maxPasses?: number;
+  /**
+   * Stop modelling after this many attempts (with `retry.limit: -1` Argo CD retries forever, every 3 min at most); the
+   * operation is then still Running, retrying.
+   */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -614,6 +619,11 @@ export function automatedSync(app: Application, desired: KubeObject[], cluster: 
     attempts.push({ attempt: attempts.length + 1, startedAt: t, finishedAt, result });
     phase = result.phase;
     message = result.message;
+    if ((phase === 'Failed' || phase === 'Error') && attempts.length >= (opts.maxAttempts ?? 100)) {
+      timeline.push(`t=${finishedAt}s ${phase}: ${message} (model stopped after ${attempts.length} attempts; Argo CD keeps retrying)`);
+      phase = 'Running';
+      break;
+    }
     if (phase === 'Failed' || phase === 'Error') {
       if (retryCount < limit || limit < 0) {
         const announced = nextRetryAt(operation.retry, finishedAt, retryCount);

@@ -5,6 +5,9 @@
  * A tree's ApplicationSet points each Application at `<base>clusters/<cluster>` in the Git repository; locally that is
  * `<gitopsDir>/clusters/<cluster>` (the part of the path from its last `clusters/` on).
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import {
   ApplicationObject, applicationSetReconcile, ApplicationSetEnv, AppSetStep, reconcileApplicationSet, RESOURCES_FINALIZER,
@@ -19,8 +22,27 @@ import { getAppName } from './tracking';
 
 /** The repository root (this file is test/models/argocd/tree.ts). */
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
-export const FLEET_PLATFORM_GITOPS = path.join(REPO_ROOT, 'examples.out', 'fleet', 'platform', 'gitops');
-export const FLEET_TENANTS_GITOPS = path.join(REPO_ROOT, 'examples.out', 'fleet', 'tenants', 'gitops');
+/**
+ * The GitOps trees of examples/fleet's three programs, synthesized here by running each program's own main.ts (as
+ * `npm run synth:examples` does, in a process of its own with its output folder as working directory) into a fresh
+ * folder: `npm test` cannot rely on examples.out (CI runs the tests before synth:examples, and a stale examples.out would
+ * test yesterday's library). The team programs read the platform's fleet-contract.json from `../platform/gitops`.
+ */
+function synthFleetExamples(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-fleet-'));
+  for (const program of ['platform', 'team-shop', 'team-search']) {
+    const cwd = path.join(dir, program);
+    fs.mkdirSync(cwd, { recursive: true });
+    const main = path.join(REPO_ROOT, 'examples', 'fleet', program, 'main.ts');
+    const run = spawnSync(process.execPath, ['-r', path.join(REPO_ROOT, 'scripts', 'ts-register.js'), main], { cwd, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`examples/fleet/${program}/main.ts failed (exit ${run.status ?? run.signal}):\n${run.stderr}`);
+  }
+  return dir;
+}
+const FLEET_OUT = synthFleetExamples();
+export const FLEET_PLATFORM_GITOPS = path.join(FLEET_OUT, 'platform', 'gitops');
+export const FLEET_TEAM_SHOP_GITOPS = path.join(FLEET_OUT, 'team-shop', 'gitops');
+export const FLEET_TEAM_SEARCH_GITOPS = path.join(FLEET_OUT, 'team-search', 'gitops');
 
 /** The ApplicationSets of a tree (`kustomize build <gitopsDir>/argocd`). */
 export function readApplicationSets(gitopsDir: string): KubeObject[] {
@@ -157,7 +179,11 @@ export function deployInTurn(gitopsDirs: string[], clusterName: string, cluster:
       applications = apps;
       const step = steps[steps.length - 1];
       for (const name of step.cascadeDeleted) state = cascadeDelete(name, state);
-      const appObj = applications.find((a) => a.spec.destination?.name === clusterName);
+      // The Application of this cluster that the tree's own ApplicationSet controls (with one ApplicationSet name for
+      // every tree, that is whatever the last apply made of it).
+      const owners = readApplicationSets(dir).map((a) => a.metadata.name);
+      const appObj = applications.find((a) => a.spec.destination?.name === clusterName
+        && (a.metadata.ownerReferences ?? []).some((ref) => ref.controller && owners.includes(ref.name)));
       if (!appObj) {
         out.push({ gitopsDir: dir, appSetStep: step, pruned: [] });
         continue;
