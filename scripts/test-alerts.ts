@@ -12,6 +12,7 @@ import { Testing } from 'cdk8s';
 import { Testing as TerraformTesting } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { adoptionRuleGroups, adoptionScenarios } from './alert-tests/adoption-scenarios';
 import { caScenarios } from './alert-tests/ca-scenarios';
 import { certificateScenarios } from './alert-tests/certificate-scenarios';
 import { monitoringScenarios } from './alert-tests/monitoring-scenarios';
@@ -29,6 +30,8 @@ interface Suite {
   readonly name: string;
   readonly generations: CaGenerations;
   readonly scenarios: (book: RuleBook) => Scenario[];
+  /** The rule groups, when not the reference scenario's (tenants' recording rules and PkiAlerts) at `generations`. */
+  readonly ruleGroups?: () => RuleGroup[];
 }
 
 const SUITES: Suite[] = [
@@ -44,6 +47,12 @@ const SUITES: Suite[] = [
     name: 'rotation, switch phase (examples/rotation/2-switch)',
     generations: SWITCH,
     scenarios: (book) => rotationScenarios(book, Date.parse(SWITCHED_AT) / 1000),
+  },
+  {
+    name: 'adoption, enforce phase (examples/adoption/3-enforce): public ACME issuers, the approval rollout, served-certificate probes',
+    generations: {},
+    ruleGroups: adoptionRuleGroups,
+    scenarios: adoptionScenarios,
   },
 ];
 
@@ -70,7 +79,7 @@ function main(argv: string[]): number {
   let rules = 0;
   const alertNames = new Set<string>();
   for (const [i, suite] of SUITES.entries()) {
-    const book = new RuleBook(synthesizeRuleGroups(suite.generations));
+    const book = new RuleBook(suite.ruleGroups ? suite.ruleGroups() : synthesizeRuleGroups(suite.generations));
     rules += book.ruleCount;
     book.alertNames.forEach((name) => alertNames.add(name));
     const rulesFile = path.join(dir, `rules-${i}.yaml`);

@@ -44,6 +44,10 @@ export interface CertificateProps {
   readonly notReady?: readonly NotReady[];
   /** cert-manager before 1.18: no notAfter/notBefore series. @default false */
   readonly legacyMetrics?: boolean;
+  /** How long before notAfter cert-manager renews (a public CA's certificates: a third of its lifetime). @default RENEW_BEFORE */
+  readonly renewBefore?: number;
+  /** Vault's back-dating of notBefore (none for a public ACME CA). @default BACKDATE */
+  readonly backdate?: number;
 }
 
 /** A cert-manager Certificate and the series cert-manager exports for it. */
@@ -101,7 +105,7 @@ export class Certificate {
   private current(t: number): { notBefore: number; notAfter: number; renewal: number } {
     const issuance = [...this.props.issuances].reverse().find((i) => i.at <= t)!;
     const notAfter = issuance.at + (issuance.lifetime ?? DURATION);
-    return { notBefore: issuance.at - BACKDATE, notAfter, renewal: notAfter - RENEW_BEFORE };
+    return { notBefore: issuance.at - (this.props.backdate ?? BACKDATE), notAfter, renewal: notAfter - (this.props.renewBefore ?? RENEW_BEFORE) };
   }
 }
 
