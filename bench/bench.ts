@@ -1,32 +1,44 @@
 // `npm run bench [-- options]`: the fleet benchmark. C clusters x T tenants, every tenant placed on every cluster
 // (C x T placements, 2 certificates each), both halves in one program: the Vault Terraform (cdktf: the hierarchy's
-// stack with one auth mount per cluster, 10 tenant shards) and the cluster manifests (one ClusterChart per cluster
-// with a TrustBundle and PkiAlerts), written as a GitOps tree by GitOpsOutput.write() and synthesized by cdktf.
-// The same objects are also built by a raw cdk8s/cdktf baseline (plain ApiObjects and provider resources, its own
-// writer). Each run is a fresh `node` process; library and baseline alternate in pairs and medians are reported:
-// whole-process wall time, in-process build/write/synth times, peak RSS and output size per size, the
-// library/baseline ratios, the growth between sizes, and ConsistencyCheck.checkFleet() over the whole fleet.
+// stack with one auth mount per cluster, a CA publication stack per cluster, 10 tenant shards) and the cluster
+// manifests (one ClusterChart per cluster with a TrustBundle and PkiAlerts), written as a GitOps tree by
+// GitOpsOutput.write() and synthesized by cdktf. Three implementations of the same output are measured side by side:
 //
-//   --clusters 50           cluster counts, e.g. 10,50 for the growth run (default 50)
-//   --tenants 200           tenant counts, each placed on every cluster (default 200); sizes are every
-//                           clusters x tenants combination
-//   --reps 3 | --reps 5,3   repetitions per size (default 5, and 3 from 2000 placements on)
-//   --check 3x5             clusters x tenants of the equivalence check run first (0 skips it)
-//   --consistency 1         ConsistencyCheck runs on the library output of the largest size (0 skips them)
-//   --keep                  keep every run's output under <out>/runs/
-//   --out /dev/shm/...      where runs write (default: /dev/shm/cdk8s-vault-pki-bench where /dev/shm exists, a
-//                           memory-backed filesystem, so disk latency does not swamp the comparison; else bench/out)
-//   --max-wait 10           before each pair, wait up to this many seconds for other processes to
-//                           go (nearly) idle (0: don't wait); busy runs are flagged either way
-//   --profile               instead of benchmarking: one run (first size; default 10 x 200) under
-//                           `node --cpu-prof`, then its hot spots
-//   --variant baseline      with --profile: profile the baseline (or `consistency`: the ConsistencyCheck
-//                           of a library output) instead of the library
-//   --top 25                with --profile: rows per table
-//   --help                  this text
+//   library   the library, compiled (lib/), as users run it
+//   baseline  raw cdk8s/cdktf: plain ApiObjects and provider resources, its own writer (bench/scenario-baseline.ts)
+//   floor     the serialization floor: the same objects as plain data in their final form, cdk8s's Yaml.stringify,
+//             one write per file, one JSON.stringify per stack (bench/scenario-floor.ts)
 //
-// Headline run: `npm run bench` (50 x 200: 10,000 placements, 20,000 certificates).
-// Growth run:   `npm run bench -- --clusters 10,50` (10 x 200 and 50 x 200; linear = 5.00).
+// Before timing a size, one untimed run of each variant proves the outputs identical (every GitOps file byte for byte;
+// Terraform identical once cdktf's construct-path metadata is dropped). Then each repetition runs every variant in a
+// fresh `node` process, rotating who goes first; medians are reported: whole-process wall time, CPU time (user +
+// system) and peak RSS, the in-process build/write/synth times, and the ratios library/baseline (the target: at most
+// 1.15 for wall, CPU and peak RSS at every size), library/floor and baseline/floor. Then ConsistencyCheck.checkFleet()
+// over the library's output of every size from 2,000 placements on.
+//
+//   --sizes 1x10,1x100,10x200,50x200,1x10000   the sizes, <clusters>x<tenants> (this list is the default)
+//   --clusters 10,50 --tenants 200   instead of --sizes: every clusters x tenants combination
+//   --reps 3 | --reps 5,5,3,3,3   repetitions per size (default 5, and 3 from 2000 placements on)
+//   --check each             prove the outputs identical at every measured size before timing it (default); `0` skips,
+//                            <clusters>x<tenants> checks that one size only
+//   --variants library,baseline,floor   which variants run (library and baseline always)
+//   --consistency 1          ConsistencyCheck runs per size from 2000 placements (0 skips them)
+//   --target 1.15            the library/baseline ratio to meet (wall, CPU, peak RSS medians)
+//   --max-ratio 1.3          exit with status 1 when a library/baseline ratio is above this (a regression guard for CI)
+//   --keep                   keep every run's output under <out>/runs/
+//   --out /dev/shm/...       where runs write (default: /dev/shm/cdk8s-vault-pki-bench where /dev/shm exists, a
+//                            memory-backed filesystem, so disk latency does not swamp the comparison; else bench/out)
+//   --max-wait 10            before each repetition, wait up to this many seconds for other processes to
+//                            go (nearly) idle (0: don't wait); busy runs are flagged either way
+//   --profile                instead of benchmarking: one run (first size; default 10 x 200) under
+//                            `node --cpu-prof`, then its hot spots
+//   --variant baseline       with --profile: profile the baseline, the floor, or `consistency` (the ConsistencyCheck
+//                            of a library output) instead of the library
+//   --top 25                 with --profile: rows per table
+//   --help                   this text
+//
+// Full run: `npm run bench` (the five sizes of issue 19, about 25 minutes on 2 cores).
+// CI guard: `npm run bench -- --sizes 1x10,2x50 --reps 3 --consistency 0 --max-ratio 1.3` (about a minute).
 //
 // Workers are plain JS: this driver transpiles bench/worker.ts, bench/consistency-worker.ts and the modules they
 // import to .bench/ (git-ignored, beside lib/ so that '../lib' is the compiled library), once per run.
@@ -38,26 +50,26 @@ import * as ts from 'typescript';
 import { compareOutputs, listFiles } from './equivalence';
 import { ProfileRow, summarizeProfile } from './profile';
 import { ConsistencyResult, RESULT_PREFIX, WorkerResult } from './protocol';
-import { describeSize, FleetSize, Variant } from './scenarios';
+import { describeSize, FleetSize, Variant, VARIANTS } from './scenarios';
 
 const ROOT = path.resolve(__dirname, '..');
 const BENCH_DIR = __dirname;
 const WORKER_DIR = path.join(ROOT, '.bench');
-/** Where runs write by default: a memory-backed filesystem when there is one (both variants write the same bytes). */
+/** Where runs write by default: a memory-backed filesystem when there is one (every variant writes the same bytes). */
 const DEFAULT_OUT_DIR = fs.existsSync('/dev/shm') ? path.join('/dev/shm', 'cdk8s-vault-pki-bench') : path.join(BENCH_DIR, 'out');
 /** Where equivalence outputs and profiles are kept (in the repository, git-ignored). */
 const KEEP_DIR = path.join(BENCH_DIR, 'out');
 let OUT_DIR = DEFAULT_OUT_DIR;
 
-/** Targets of the issue: library/baseline ratio of the medians (wall time and peak RSS). */
-const TARGET_RATIO = 1.3;
-/** Growth counts as linear up to 10% above the ratio of the placements (5.00 for 10 -> 50 clusters). */
+/** The sizes of issue 19. */
+const DEFAULT_SIZES = '1x10,1x100,10x200,50x200,1x10000';
+/** The target of issue 19: library/baseline ratio of the medians (wall time, CPU time and peak RSS). */
+const TARGET_RATIO = 1.15;
+/** Growth counts as linear up to 10% above the ratio of the placements. */
 const TARGET_GROWTH_SLACK = 1.1;
-/** The headline size of the issue. */
-const HEADLINE: FleetSize = { clusters: 50, tenants: 200 };
-/** From this many placements on, 3 repetitions by default instead of 5. */
+/** From this many placements on, 3 repetitions by default instead of 5, and ConsistencyCheck runs. */
 const LARGE_PLACEMENTS = 2000;
-/** Before each pair, wait for other processes to use less than this share of the CPUs... */
+/** Before each repetition, wait for other processes to use less than this share of the CPUs... */
 const QUIET_PERCENT = 15;
 /** ...measured over windows of this length. */
 const QUIET_WINDOW_MS = 500;
@@ -70,8 +82,12 @@ interface Options {
   readonly help: boolean;
   readonly sizes: FleetSize[];
   readonly reps: number[];
-  readonly check?: FleetSize;
+  /** 'each': every measured size; a size: that one only; undefined: no check. */
+  readonly check?: 'each' | FleetSize;
+  readonly variants: Variant[];
   readonly consistency: number;
+  readonly target: number;
+  readonly maxRatio?: number;
   readonly keep: boolean;
   readonly profile: boolean;
   readonly variant: ProfileVariant;
@@ -99,8 +115,21 @@ interface Run extends WorkerResult, Observed {
 /** One finished ConsistencyCheck run. */
 interface CheckRun extends ConsistencyResult, Observed {}
 
+/** The three measures the target applies to. */
+interface Ratios {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly rss: number;
+}
+
 const placements = (size: FleetSize) => size.clusters * size.tenants;
 const sizeKey = (size: FleetSize) => `${size.clusters}x${size.tenants}`;
+
+function parseSize(text: string, option: string): FleetSize {
+  const m = /^\s*(\d+)\s*x\s*(\d+)\s*$/.exec(text);
+  if (!m || Number(m[1]) < 1) throw new Error(`${option}: '${text}' is not <clusters>x<tenants> (e.g. 10x200)`);
+  return { clusters: Number(m[1]), tenants: Number(m[2]) };
+}
 
 function parseArgs(argv: string[]): Options {
   const values = new Map<string, string>();
@@ -118,7 +147,7 @@ function parseArgs(argv: string[]): Options {
       values.set(arg.slice(2), argv[++i]);
     }
   }
-  const known = ['clusters', 'tenants', 'reps', 'check', 'consistency', 'variant', 'top', 'max-wait', 'out'];
+  const known = ['sizes', 'clusters', 'tenants', 'reps', 'check', 'variants', 'consistency', 'target', 'max-ratio', 'variant', 'top', 'max-wait', 'out'];
   for (const key of values.keys()) {
     if (!known.includes(key)) throw new Error(`unknown option '--${key}'`);
   }
@@ -127,13 +156,24 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${key}: '${s}' is not a whole number`);
     return n;
   });
+  const decimal = (key: string): number | undefined => {
+    if (!values.has(key)) return undefined;
+    const n = Number(values.get(key));
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key}: '${values.get(key)}' is not a positive number`);
+    return n;
+  };
   const profile = flags.has('profile');
-  const sizeGiven = values.has('clusters') || values.has('tenants');
-  const clusters = numbers('clusters', profile && !sizeGiven ? '10' : String(HEADLINE.clusters));
-  const tenants = numbers('tenants', String(HEADLINE.tenants));
-  if (clusters.some((c) => c < 1)) throw new Error('--clusters: every count must be at least 1');
-  const sizes = clusters.flatMap((c) => tenants.map((t) => ({ clusters: c, tenants: t })))
-    .filter((s, i, all) => all.findIndex((o) => sizeKey(o) === sizeKey(s)) === i)
+  let sizes: FleetSize[];
+  if (values.has('clusters') || values.has('tenants')) {
+    if (values.has('sizes')) throw new Error('give --sizes, or --clusters and --tenants, not both');
+    const clusters = numbers('clusters', profile ? '10' : '50');
+    const tenants = numbers('tenants', '200');
+    if (clusters.some((c) => c < 1)) throw new Error('--clusters: every count must be at least 1');
+    sizes = clusters.flatMap((c) => tenants.map((t) => ({ clusters: c, tenants: t })));
+  } else {
+    sizes = (values.get('sizes') ?? (profile ? '10x200' : DEFAULT_SIZES)).split(',').map((t) => parseSize(t, '--sizes'));
+  }
+  sizes = sizes.filter((s, i, all) => all.findIndex((o) => sizeKey(o) === sizeKey(s)) === i)
     .sort((a, b) => placements(a) - placements(b) || a.clusters - b.clusters);
   const repsGiven = values.has('reps') ? numbers('reps', '') : undefined;
   if (repsGiven && repsGiven.length !== 1 && repsGiven.length !== sizes.length) {
@@ -144,22 +184,21 @@ function parseArgs(argv: string[]): Options {
     : (placements(s) >= LARGE_PLACEMENTS ? 3 : 5)));
   if (values.has('out')) OUT_DIR = path.resolve(values.get('out')!);
   const variant = values.get('variant') ?? 'library';
-  if (!['library', 'baseline', 'consistency'].includes(variant)) {
-    throw new Error(`--variant: '${variant}' is not library, baseline or consistency`);
-  }
-  const checkText = values.get('check') ?? '3x5';
-  let check: FleetSize | undefined;
-  if (checkText.trim() !== '0') {
-    const m = /^\s*(\d+)\s*x\s*(\d+)\s*$/.exec(checkText);
-    if (!m || Number(m[1]) < 1) throw new Error(`--check: '${checkText}' is not <clusters>x<tenants> (e.g. 3x5) or 0`);
-    check = { clusters: Number(m[1]), tenants: Number(m[2]) };
-  }
+  if (![...VARIANTS, 'consistency'].includes(variant)) throw new Error(`--variant: '${variant}' is not ${VARIANTS.join(', ')} or consistency`);
+  const variants = (values.get('variants') ?? VARIANTS.join(',')).split(',').map((v) => v.trim()) as Variant[];
+  const unknownVariant = variants.find((v) => !VARIANTS.includes(v));
+  if (unknownVariant) throw new Error(`--variants: '${unknownVariant}' is not one of ${VARIANTS.join(', ')}`);
+  const checkText = (values.get('check') ?? 'each').trim();
+  const check = checkText === '0' ? undefined : checkText === 'each' ? 'each' as const : parseSize(checkText, '--check');
   return {
     help: flags.has('help'),
     sizes,
     reps,
     check,
+    variants: VARIANTS.filter((v) => v === 'library' || v === 'baseline' || variants.includes(v)),
     consistency: numbers('consistency', '1')[0],
+    target: decimal('target') ?? TARGET_RATIO,
+    maxRatio: decimal('max-ratio'),
     keep: flags.has('keep'),
     profile,
     variant: variant as ProfileVariant,
@@ -338,33 +377,6 @@ function markdown(headers: string[], rows: string[][], align: string): string {
   return [line(headers), line(headers.map((_, i) => (align[i] === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
-async function equivalenceCheck(worker: string, size: FleetSize): Promise<void> {
-  const dir = path.join(KEEP_DIR, 'equivalence');
-  const lib = await runWorker(worker, 'library', size, path.join(dir, 'library'));
-  const base = await runWorker(worker, 'baseline', size, path.join(dir, 'baseline'));
-  const report = compareOutputs(path.join(dir, 'library'), path.join(dir, 'baseline'));
-  const what = `${describeSize(size)} (${placements(size)} placements)`;
-  if (!report.equivalent) {
-    console.log(`equivalence check ${what}: FAILED, the baseline does not emit the library's output (${report.differences.length} differences):`);
-    // The first few of each side, so a Terraform difference is not hidden behind many GitOps ones.
-    const isTerraform = (d: string) => d.startsWith('tf/') || d.startsWith('Terraform');
-    for (const group of [report.differences.filter((d) => !isTerraform(d)), report.differences.filter(isTerraform)]) {
-      for (const d of group.slice(0, 5)) console.log(`  - ${d}`);
-      if (group.length > 5) console.log(`  ... and ${group.length - 5} more like these`);
-    }
-    console.log(`  outputs kept in ${path.relative(ROOT, dir)}/ (library/ and baseline/)`);
-    throw new Error('baseline and library outputs differ; fix bench/scenario-baseline.ts before measuring');
-  }
-  console.log(`equivalence check ${what}: OK, library and baseline write the same output`);
-  console.log(`  GitOps tree: all ${report.gitopsFiles} files byte-identical (${report.clusters} clusters, ${report.k8sObjects} object files `
-    + '+ kustomization.yaml files + inventory.json)');
-  console.log(`  Terraform: manifest.json identical; ${report.stacks} stacks, ${report.tfResources} resources, every cdk.tf.json identical `
-    + 'once the \'//\' metadata (construct paths) is dropped');
-  console.log(`  output size: library ${count(lib.gitopsBytes + lib.tfBytes)} B, baseline ${count(base.gitopsBytes + base.tfBytes)} B `
-    + '(the difference is the construct paths in the \'//\' metadata)');
-  console.log(`  outputs kept in ${path.relative(ROOT, dir)}/`);
-}
-
 /** Waits (up to `maxWaitMs`) until other processes use less than QUIET_PERCENT of the CPUs. */
 async function waitForQuiet(maxWaitMs: number): Promise<{ waitedMs: number; busyPercent: number } | undefined> {
   if (maxWaitMs <= 0) return undefined;
@@ -387,40 +399,81 @@ function waitNote(quiet: { waitedMs: number; busyPercent: number } | undefined):
     : ` (machine still ${quiet.busyPercent.toFixed(0)}% busy after ${sec(quiet.waitedMs)} s)`;
 }
 
-async function benchmark(options: Options, workers: { synth: string; consistency: string }): Promise<void> {
+/**
+ * Runs every variant once at `size` (untimed) and proves their outputs identical: the library's against the baseline's
+ * (GitOps bytes, manifest.json bytes, stacks without '//') and against the floor's (the same, manifest.json as data).
+ */
+async function equivalenceCheck(worker: string, size: FleetSize, variants: Variant[], keep: boolean): Promise<void> {
+  const dir = path.join(keep ? KEEP_DIR : OUT_DIR, 'equivalence', sizeKey(size));
+  const outdir = (variant: Variant) => path.join(dir, variant);
+  const runs = new Map<Variant, Run>();
+  for (const variant of variants) runs.set(variant, await runWorker(worker, variant, size, outdir(variant)));
+  const what = `${describeSize(size)} (${count(placements(size))} placements)`;
+  const lines: string[] = [];
+  let failed = false;
+  for (const other of variants.filter((v) => v !== 'library')) {
+    const report = compareOutputs(outdir('library'), outdir(other), { manifest: other === 'floor' ? 'parsed' : 'bytes', other });
+    if (!report.equivalent) {
+      failed = true;
+      lines.push(`  library vs ${other}: ${report.differences.length} differences:`);
+      // The first few of each side, so a Terraform difference is not hidden behind many GitOps ones.
+      const isTerraform = (d: string) => d.startsWith('tf/') || d.startsWith('Terraform');
+      for (const group of [report.differences.filter((d) => !isTerraform(d)), report.differences.filter(isTerraform)]) {
+        for (const d of group.slice(0, 5)) lines.push(`  - ${d}`);
+        if (group.length > 5) lines.push(`  ... and ${group.length - 5} more like these`);
+      }
+      continue;
+    }
+    lines.push(`  library = ${other}: all ${count(report.gitopsFiles)} GitOps files byte-identical (${report.clusters} clusters, `
+      + `${count(report.k8sObjects)} objects); ${report.stacks} stacks, ${count(report.tfResources)} resources identical without '//'`
+      + (other === 'floor' ? ' (manifest.json as data)' : ', manifest.json byte-identical'));
+  }
+  if (failed) {
+    console.log(`equivalence ${what}: FAILED, the outputs differ`);
+    for (const l of lines) console.log(l);
+    console.log(`  outputs kept in ${dir}/`);
+    throw new Error('the variants\' outputs differ; fix bench/scenario-baseline.ts or bench/scenario-floor.ts (or the library) before measuring');
+  }
+  console.log(`equivalence ${what}: OK (untimed runs: library ${sec(runs.get('library')!.wallMs)} s, `
+    + variants.filter((v) => v !== 'library').map((v) => `${v} ${sec(runs.get(v)!.wallMs)} s`).join(', ') + ')');
+  for (const l of lines) console.log(l);
+  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function benchmark(options: Options, workers: { synth: string; consistency: string }): Promise<boolean> {
   const runs = new Map<string, Run[]>();
   const key = (variant: Variant, size: FleetSize) => `${variant}:${sizeKey(size)}`;
-  const largest = options.sizes[options.sizes.length - 1];
-  const checkRuns: CheckRun[] = [];
+  const checkRuns = new Map<string, CheckRun[]>();
+  const variants = options.variants;
+  const others = variants.filter((v) => v !== 'library');
   for (const [index, size] of options.sizes.entries()) {
+    if (options.check === 'each') await equivalenceCheck(workers.synth, size, variants, options.keep);
     const reps = options.reps[index];
+    const large = placements(size) >= LARGE_PLACEMENTS;
     for (let r = 0; r < reps; r++) {
       const quiet = await waitForQuiet(options.maxWaitMs);
-      // Alternate who goes first, so drift (thermal, page cache, neighbours) hits both sides alike.
-      const order: Variant[] = r % 2 === 0 ? ['library', 'baseline'] : ['baseline', 'library'];
-      const pair: Partial<Record<Variant, Run>> = {};
-      // The last library output of the largest size stays until ConsistencyCheck has read it.
-      const checkThis = options.consistency > 0 && size === largest && r === reps - 1;
+      // Rotate who goes first, so drift (thermal, page cache, neighbours) hits every variant alike.
+      const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+      const done: Partial<Record<Variant, Run>> = {};
+      // The last library output of a large size stays until ConsistencyCheck has read it.
+      const checkThis = options.consistency > 0 && large && r === reps - 1;
       for (const variant of order) {
         const outdir = path.join(OUT_DIR, 'runs', `${variant}-${sizeKey(size)}-${r}`);
         const run = await runWorker(workers.synth, variant, size, outdir);
         if (!options.keep && !(checkThis && variant === 'library')) fs.rmSync(outdir, { recursive: true, force: true });
-        pair[variant] = run;
+        done[variant] = run;
         runs.set(key(variant, size), [...(runs.get(key(variant, size)) ?? []), run]);
       }
-      const lib = pair.library!;
-      const base = pair.baseline!;
-      const load = [lib.otherLoadPercent, base.otherLoadPercent].filter((x): x is number => x !== undefined);
-      console.log(`  ${describeSize(size).padStart(9)}, run ${r + 1}/${reps} (${order[0]} first): `
-        + `library ${sec(lib.wallMs)} s ${mib(lib.maxRssKb)} MiB, baseline ${sec(base.wallMs)} s ${mib(base.maxRssKb)} MiB, `
-        + `wall ratio ${fixed2(lib.wallMs / base.wallMs)}`
+      const load = Object.values(done).map((x) => x!.otherLoadPercent).filter((x): x is number => x !== undefined);
+      console.log(`  ${describeSize(size).padStart(9)}, run ${r + 1}/${reps} (${order.join(', ')}): `
+        + variants.map((v) => `${v} ${sec(done[v]!.wallMs)} s ${sec(done[v]!.cpuMs)} cpu ${mib(done[v]!.maxRssKb)} MiB`).join('; ')
         + (load.length > 0 ? `; other processes' CPU ${Math.max(...load).toFixed(0)}%` : '') + waitNote(quiet));
       if (checkThis) {
         const outdir = path.join(OUT_DIR, 'runs', `library-${sizeKey(size)}-${r}`);
         for (let c = 0; c < options.consistency; c++) {
           const waited = waitNote(await waitForQuiet(options.maxWaitMs));
           const check = await runConsistency(workers.consistency, outdir);
-          checkRuns.push(check);
+          checkRuns.set(sizeKey(size), [...(checkRuns.get(sizeKey(size)) ?? []), check]);
           console.log(`  ${describeSize(size).padStart(9)}, ConsistencyCheck.checkFleet ${c + 1}/${options.consistency}: `
             + `${sec(check.checkMs)} s (process ${sec(check.wallMs)} s, ${mib(check.maxRssKb)} MiB), ${count(check.objects)} objects, `
             + `${check.findings} findings` + waited);
@@ -433,86 +486,96 @@ async function benchmark(options: Options, workers: { synth: string; consistency
   const med = (variant: Variant, size: FleetSize, f: (r: Run) => number) => median(runs.get(key(variant, size))!.map(f));
   const ms = (variant: Variant, size: FleetSize, f: (r: Run) => number) => med(variant, size, f).toFixed(0);
   console.log('');
-  console.log('medians per size. wall: spawn to exit. in-proc: build + GitOps write + tf synth (no start-up, no module loading), wall and CPU.');
-  console.log('cpu: user + system time of the whole process, all threads. load/build/write/synth: in-process wall times.');
+  console.log('medians per size. wall: spawn to exit. cpu: user + system time of the whole process, all threads. in-proc: build + GitOps');
+  console.log('write + tf synth (no start-up, no module loading), wall and CPU. load/build/write/synth: in-process wall times.');
   const rows: string[][] = [];
   for (const size of options.sizes) {
-    for (const variant of ['library', 'baseline'] as Variant[]) {
+    for (const variant of variants) {
       rows.push([
         describeSize(size),
         count(placements(size)),
         variant,
         String(runs.get(key(variant, size))!.length),
         sec(med(variant, size, (r) => r.wallMs)),
+        sec(med(variant, size, (r) => r.cpuMs)),
+        mib(med(variant, size, (r) => r.maxRssKb)),
         sec(med(variant, size, (r) => r.inProcessMs)),
         sec(med(variant, size, (r) => r.inProcessCpuMs)),
-        sec(med(variant, size, (r) => r.cpuMs)),
         ms(variant, size, (r) => r.loadMs),
         ms(variant, size, (r) => r.buildMs),
         ms(variant, size, (r) => r.k8sWriteMs),
         ms(variant, size, (r) => r.tfSynthMs),
-        mib(med(variant, size, (r) => r.maxRssKb)),
         mb(med(variant, size, (r) => r.gitopsBytes + r.tfBytes)),
         count(med(variant, size, (r) => r.gitopsFiles)),
       ]);
     }
   }
   console.log(table(
-    ['clusters x tenants', 'placements', 'variant', 'runs', 'wall s', 'in-proc s', 'in-proc cpu s', 'cpu s', 'load ms', 'build ms',
-      'gitops write ms', 'tf synth ms', 'peak RSS MiB', 'output MiB', 'gitops files'],
+    ['clusters x tenants', 'placements', 'variant', 'runs', 'wall s', 'cpu s', 'peak RSS MiB', 'in-proc s', 'in-proc cpu s', 'load ms',
+      'build ms', 'gitops write ms', 'tf synth ms', 'output MiB', 'gitops files'],
     rows,
     'lrlrrrrrrrrrrrr',
   ));
 
+  const ratioOf = (a: Variant, b: Variant, size: FleetSize): Ratios => {
+    const r = (f: (run: Run) => number) => med(a, size, f) / med(b, size, f);
+    return { wall: r((x) => x.wallMs), cpu: r((x) => x.cpuMs), rss: r((x) => x.maxRssKb) };
+  };
+  const fmt = (x: Ratios) => `wall ${fixed2(x.wall)}, CPU ${fixed2(x.cpu)}, peak RSS ${fixed2(x.rss)}`;
   console.log('');
-  const ratios = new Map<string, { wall: number; rss: number }>();
+  console.log(`ratios of the medians (the target: library / baseline <= ${options.target} for wall, CPU and peak RSS at every size):`);
+  const libVsBase = new Map<string, Ratios>();
   for (const size of options.sizes) {
+    const ratio = ratioOf('library', 'baseline', size);
+    libVsBase.set(sizeKey(size), ratio);
+    const met = ratio.wall <= options.target && ratio.cpu <= options.target && ratio.rss <= options.target;
+    console.log(`  ${describeSize(size).padStart(9)}: library / baseline ${fmt(ratio)}: ${met ? 'MET' : 'MISSED'}`);
+    for (const other of others.filter((v) => v === 'floor')) {
+      console.log(`  ${''.padStart(9)}  library / floor    ${fmt(ratioOf('library', other, size))}`);
+      console.log(`  ${''.padStart(9)}  baseline / floor   ${fmt(ratioOf('baseline', other, size))}`);
+    }
     const libRuns = runs.get(key('library', size))!;
     const baseRuns = runs.get(key('baseline', size))!;
+    const perRep = (f: (x: Run) => number) => median(libRuns.map((x, i) => f(x) / f(baseRuns[i])));
     const r = (f: (run: Run) => number) => med('library', size, f) / med('baseline', size, f);
-    const ratio = { wall: r((x) => x.wallMs), rss: r((x) => x.maxRssKb) };
-    ratios.set(sizeKey(size), ratio);
-    const pairRatios = libRuns.map((x, i) => x.wallMs / baseRuns[i].wallMs);
-    console.log(`ratio ${describeSize(size)}: wall ${fixed2(ratio.wall)}, peak RSS ${fixed2(ratio.rss)}`);
-    console.log(`  whole-process wall, medians: library ${sec(med('library', size, (x) => x.wallMs))} s / baseline `
-      + `${sec(med('baseline', size, (x) => x.wallMs))} s (median of the ${pairRatios.length} per-pair ratios: ${fixed2(median(pairRatios))})`);
-    console.log(`  in-process build+write+synth: wall ${fixed2(r((x) => x.inProcessMs))}, CPU ${fixed2(r((x) => x.inProcessCpuMs))}; `
-      + `build ${fixed2(r((x) => x.buildMs))}, GitOps write ${fixed2(r((x) => x.k8sWriteMs))}, tf synth ${fixed2(r((x) => x.tfSynthMs))}; `
-      + `whole-process CPU ${fixed2(r((x) => x.cpuMs))}; module load ${ms('library', size, (x) => x.loadMs)} / `
-      + `${ms('baseline', size, (x) => x.loadMs)} ms; output size ${fixed2(r((x) => x.gitopsBytes + x.tfBytes))}`);
+    console.log(`  ${''.padStart(9)}  (medians of the per-repetition library/baseline ratios: wall ${fixed2(perRep((x) => x.wallMs))}, `
+      + `CPU ${fixed2(perRep((x) => x.cpuMs))}, peak RSS ${fixed2(perRep((x) => x.maxRssKb))}; in-process: build ${fixed2(r((x) => x.buildMs))}, `
+      + `GitOps write ${fixed2(r((x) => x.k8sWriteMs))}, tf synth ${fixed2(r((x) => x.tfSynthMs))}; module load `
+      + `${ms('library', size, (x) => x.loadMs)} / ${ms('baseline', size, (x) => x.loadMs)} ms)`);
   }
 
   const growths: Array<{ from: FleetSize; to: FleetSize; linear: number; library: number; baseline: number }> = [];
-  if (options.sizes.length > 1) console.log('');
   for (let i = 1; i < options.sizes.length; i++) {
     const [a, b] = [options.sizes[i - 1], options.sizes[i]];
-    const g = (variant: Variant, f: (r: Run) => number) => med(variant, b, f) / med(variant, a, f);
-    const linear = placements(b) / placements(a);
-    const growth = { from: a, to: b, linear, library: g('library', (r) => r.inProcessMs), baseline: g('baseline', (r) => r.inProcessMs) };
-    growths.push(growth);
-    console.log(`growth ${describeSize(a)} -> ${describeSize(b)} (${fixed2(linear)} = linear): library ${fixed2(growth.library)}, baseline ${fixed2(growth.baseline)}`);
-    console.log('  in-process build+write+synth wall time. Library: '
-      + `build ${fixed2(g('library', (r) => r.buildMs))}, GitOps write ${fixed2(g('library', (r) => r.k8sWriteMs))}, `
-      + `tf synth ${fixed2(g('library', (r) => r.tfSynthMs))}; whole-process wall ${fixed2(g('library', (r) => r.wallMs))} (includes start-up), `
-      + `peak RSS ${fixed2(g('library', (r) => r.maxRssKb))}. Baseline: whole-process wall ${fixed2(g('baseline', (r) => r.wallMs))}, `
-      + `peak RSS ${fixed2(g('baseline', (r) => r.maxRssKb))}`);
+    if (placements(a) === placements(b)) continue;
+    const g = (variant: Variant) => med(variant, b, (r) => r.inProcessMs) / med(variant, a, (r) => r.inProcessMs);
+    growths.push({ from: a, to: b, linear: placements(b) / placements(a), library: g('library'), baseline: g('baseline') });
+  }
+  if (growths.length > 0) {
+    console.log('');
+    console.log('growth of the in-process build+write+synth time between sizes (linear = the ratio of the placements):');
+    for (const g of growths) {
+      console.log(`  ${describeSize(g.from)} -> ${describeSize(g.to)} (${fixed2(g.linear)} = linear): library ${fixed2(g.library)}, baseline ${fixed2(g.baseline)}`);
+    }
   }
 
-  const check = checkRuns.length > 0 ? {
-    seconds: median(checkRuns.map((c) => c.checkMs)) / 1000,
-    wallMs: median(checkRuns.map((c) => c.wallMs)),
-    rssKb: median(checkRuns.map((c) => c.maxRssKb)),
-    objects: checkRuns[0].objects,
-    clusters: checkRuns[0].clusters,
-    stacks: checkRuns[0].stacks,
-    resources: checkRuns[0].resources,
-    findings: Math.max(...checkRuns.map((c) => c.findings)),
-    sample: checkRuns.find((c) => c.findings > 0)?.sample ?? [],
-  } : undefined;
-  if (check) {
-    console.log('');
-    console.log(`ConsistencyCheck.checkFleet over the library output of ${describeSize(largest)}: ${check.seconds.toFixed(2)} s `
-      + `(median of ${checkRuns.length}; process ${sec(check.wallMs)} s, peak RSS ${mib(check.rssKb)} MiB); `
+  const checks = [...checkRuns.entries()].map(([sizeText, list]) => ({
+    size: options.sizes.find((s) => sizeKey(s) === sizeText)!,
+    seconds: median(list.map((c) => c.checkMs)) / 1000,
+    wallMs: median(list.map((c) => c.wallMs)),
+    rssKb: median(list.map((c) => c.maxRssKb)),
+    runs: list.length,
+    objects: list[0].objects,
+    clusters: list[0].clusters,
+    stacks: list[0].stacks,
+    resources: list[0].resources,
+    findings: Math.max(...list.map((c) => c.findings)),
+    sample: list.find((c) => c.findings > 0)?.sample ?? [],
+  }));
+  if (checks.length > 0) console.log('');
+  for (const check of checks) {
+    console.log(`ConsistencyCheck.checkFleet over the library output of ${describeSize(check.size)}: ${check.seconds.toFixed(2)} s `
+      + `(median of ${check.runs}; process ${sec(check.wallMs)} s, peak RSS ${mib(check.rssKb)} MiB); `
       + `${count(check.objects)} Kubernetes objects in ${check.clusters} clusters against ${check.stacks} stacks `
       + `(${count(check.resources)} resources); ${check.findings} findings`);
     for (const f of check.sample) console.log(`  - ${f}`);
@@ -520,25 +583,22 @@ async function benchmark(options: Options, workers: { synth: string; consistency
 
   console.log('');
   console.log('targets:');
-  const worst = (f: (x: { wall: number; rss: number }) => number) => [...ratios.entries()].sort((x, y) => f(y[1]) - f(x[1]))[0];
-  const [wallAt, wallRatio] = worst((x) => x.wall);
-  const [rssAt, rssRatio] = worst((x) => x.rss);
-  console.log(`  synth wall ratio <= ${TARGET_RATIO} at every size: ${wallRatio.wall <= TARGET_RATIO ? 'MET' : 'MISSED'} `
-    + `(highest ${fixed2(wallRatio.wall)} at ${wallAt})`);
-  console.log(`  peak RSS ratio <= ${TARGET_RATIO} at every size: ${rssRatio.rss <= TARGET_RATIO ? 'MET' : 'MISSED'} `
-    + `(highest ${fixed2(rssRatio.rss)} at ${rssAt})`);
-  if (!options.sizes.some((s) => sizeKey(s) === sizeKey(HEADLINE))) {
-    console.log(`  note: the headline size ${describeSize(HEADLINE)} was not measured`);
-  }
-  if (growths.length === 0) {
-    console.log('  linear growth: not measured (give two sizes, e.g. --clusters 10,50)');
+  let allMet = true;
+  for (const [measure, pick] of [['wall time', (x: Ratios) => x.wall], ['CPU time', (x: Ratios) => x.cpu], ['peak RSS', (x: Ratios) => x.rss]] as const) {
+    const [at, worst] = [...libVsBase.entries()].sort((x, y) => pick(y[1]) - pick(x[1]))[0];
+    const met = pick(worst) <= options.target;
+    allMet = allMet && met;
+    console.log(`  library / baseline ${measure} <= ${options.target} at every size: ${met ? 'MET' : 'MISSED'} (highest ${fixed2(pick(worst))} at ${at})`);
   }
   for (const g of growths) {
     const limit = g.linear * TARGET_GROWTH_SLACK;
-    console.log(`  linear growth ${describeSize(g.from)} -> ${describeSize(g.to)} (<= ${fixed2(limit)}; ${fixed2(g.linear)} = linear): `
+    console.log(`  linear growth ${describeSize(g.from)} -> ${describeSize(g.to)} (<= ${fixed2(limit)}): `
       + `${g.library <= limit ? 'MET' : 'MISSED'} (library ${fixed2(g.library)}; baseline ${fixed2(g.baseline)})`);
   }
-  if (check) console.log(`  ConsistencyCheck finds nothing in the library output: ${check.findings === 0 ? 'MET' : 'MISSED'} (${check.findings} findings)`);
+  for (const check of checks) {
+    console.log(`  ConsistencyCheck.checkFleet at ${describeSize(check.size)} under 5 s with no finding: `
+      + `${check.seconds < 5 && check.findings === 0 ? 'MET' : 'MISSED'} (${check.seconds.toFixed(2)} s, ${check.findings} findings)`);
+  }
   const loads = [...runs.values()].flat().map((r) => r.otherLoadPercent).filter((x): x is number => x !== undefined);
   if (loads.length > 0) {
     const busy = median(loads) > 5;
@@ -550,34 +610,36 @@ async function benchmark(options: Options, workers: { synth: string; consistency
   console.log('');
   console.log(`README table (node ${process.version}, ${os.cpus().length} CPUs; medians; wall = spawn to exit of a fresh process):`);
   console.log('');
+  const hasFloor = variants.includes('floor');
   const readmeRows: string[][] = options.sizes.map((size) => {
-    const ratio = ratios.get(sizeKey(size))!;
+    const ratio = libVsBase.get(sizeKey(size))!;
+    const floor = hasFloor ? ratioOf('library', 'floor', size) : undefined;
+    const baseFloor = hasFloor ? ratioOf('baseline', 'floor', size) : undefined;
     return [
-      `${describeSize(size)} (${count(placements(size))} placements, ${count(placements(size) * 2)} certificates)`,
+      describeSize(size),
       `${sec(med('library', size, (r) => r.wallMs))} s`,
       `${sec(med('baseline', size, (r) => r.wallMs))} s`,
-      fixed2(ratio.wall),
-      `${mib(med('library', size, (r) => r.maxRssKb))} MiB`,
-      `${mib(med('baseline', size, (r) => r.maxRssKb))} MiB`,
-      fixed2(ratio.rss),
+      ...(hasFloor ? [`${sec(med('floor', size, (r) => r.wallMs))} s`] : []),
+      `${fixed2(ratio.wall)} / ${fixed2(ratio.cpu)} / ${fixed2(ratio.rss)}`,
+      ...(hasFloor ? [`${fixed2(floor!.wall)} / ${fixed2(floor!.cpu)}`, `${fixed2(baseFloor!.wall)} / ${fixed2(baseFloor!.cpu)}`] : []),
+      `${mib(med('library', size, (r) => r.maxRssKb))} / ${mib(med('baseline', size, (r) => r.maxRssKb))}`
+        + (hasFloor ? ` / ${mib(med('floor', size, (r) => r.maxRssKb))}` : ''),
     ];
   });
-  console.log(markdown(['fleet (clusters x tenants)', 'library wall', 'baseline wall', 'ratio', 'library peak RSS', 'baseline peak RSS', 'ratio'],
-    readmeRows, 'lrrrrrr'));
-  if (growths.length > 0 || check) {
+  console.log(markdown(['fleet', 'library', 'baseline', ...(hasFloor ? ['floor'] : []), 'library / baseline: wall / CPU / RSS',
+    ...(hasFloor ? ['library / floor: wall / CPU', 'baseline / floor: wall / CPU'] : []),
+    `peak RSS MiB (library / baseline${hasFloor ? ' / floor' : ''})`],
+  readmeRows, hasFloor ? 'lrrrrrrr' : 'lrrrr'));
+
+  if (options.maxRatio !== undefined) {
+    const over = [...libVsBase.entries()].filter(([, x]) => x.wall > options.maxRatio! || x.cpu > options.maxRatio! || x.rss > options.maxRatio!);
     console.log('');
-    const extra: string[][] = growths.map((g) => [
-      `growth ${describeSize(g.from)} -> ${describeSize(g.to)}, in-process synth time`,
-      `${fixed2(g.library)} (baseline ${fixed2(g.baseline)}; ${fixed2(g.linear)} = linear)`,
-    ]);
-    if (check) {
-      extra.push([
-        `ConsistencyCheck.checkFleet, ${describeSize(largest)}`,
-        `${check.seconds.toFixed(2)} s for ${count(check.objects)} objects and ${count(check.resources)} Terraform resources, ${check.findings} findings`,
-      ]);
-    }
-    console.log(markdown(['measure', 'result'], extra, 'll'));
+    console.log(`regression guard (library / baseline <= ${options.maxRatio} for wall, CPU and peak RSS): `
+      + (over.length === 0 ? 'OK' : `FAILED at ${over.map(([at, x]) => `${at} (${fmt(x)})`).join('; ')}`));
+    return over.length === 0;
   }
+  if (!allMet) console.log(`the target of ${options.target} is missed (see above)`);
+  return true;
 }
 
 async function runProfile(options: Options, workers: { synth: string; consistency: string }): Promise<void> {
@@ -636,10 +698,11 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`sizes (clusters x tenants, every tenant on every cluster, 2 certificates each): ${options.sizes.map(describeSize).join(', ')}; `
-    + `repetitions ${options.reps.join(', ')}; library and baseline alternate in pairs, medians reported`);
-  if (options.check) await equivalenceCheck(workers.synth, options.check);
+    + `repetitions ${options.reps.join(', ')}; variants ${options.variants.join(', ')} in a rotating order, medians reported`);
+  if (options.check !== undefined && options.check !== 'each') await equivalenceCheck(workers.synth, options.check, options.variants, true);
   console.log('');
-  await benchmark(options, workers);
+  const ok = await benchmark(options, workers);
+  if (!ok) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     loadMs: t1 - t0,
     checkMs: t2 - t1,
     clusters: results.length,
-    objects: results.reduce((n, r) => n + r.objects, 0),
+    // Every cluster's objects (the fleet-wide result, cluster '', counts them all again).
+    objects: results.filter((r) => r.cluster !== '').reduce((n, r) => n + r.objects, 0),
     stacks: stackFiles.length,
     resources,
     findings: findings.length,

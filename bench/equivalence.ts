@@ -24,8 +24,12 @@ export interface EquivalenceReport {
   readonly differences: string[];
 }
 
-/** Compares the outdirs of two worker runs (each with `gitops/` and `tf/`). */
-export function compareOutputs(libraryDir: string, baselineDir: string): EquivalenceReport {
+/**
+ * Compares the outdirs of two worker runs (each with `gitops/` and `tf/`). `manifest: 'parsed'` compares cdktf's
+ * manifest.json as data (the floor writes it with JSON.stringify, cdktf with its own layout), else byte for byte.
+ */
+export function compareOutputs(libraryDir: string, baselineDir: string, options: { manifest?: 'bytes' | 'parsed'; other?: string } = {}): EquivalenceReport {
+  const other = options.other ?? 'baseline';
   const differences: string[] = [];
 
   // The GitOps tree: the same files, byte for byte.
@@ -38,25 +42,26 @@ export function compareOutputs(libraryDir: string, baselineDir: string): Equival
   const onlyLib = files.filter((f) => !baseSet.has(f));
   const onlyBase = baseFiles.filter((f) => !libSet.has(f));
   if (onlyLib.length > 0) differences.push(`GitOps files only the library writes (${onlyLib.length}): ${sample(onlyLib)}`);
-  if (onlyBase.length > 0) differences.push(`GitOps files only the baseline writes (${onlyBase.length}): ${sample(onlyBase)}`);
+  if (onlyBase.length > 0) differences.push(`GitOps files only the ${other} writes (${onlyBase.length}): ${sample(onlyBase)}`);
   for (const file of files.filter((f) => baseSet.has(f))) {
     const a = fs.readFileSync(path.join(gitLib, file), 'utf8');
     const b = fs.readFileSync(path.join(gitBase, file), 'utf8');
-    if (a !== b) differences.push(`gitops/${file} differs:\n${lineDiff(a, b)}`);
+    if (a !== b) differences.push(`gitops/${file} differs:\n${lineDiff(a, b, 40, other)}`);
   }
   const k8sObjects = files.filter((f) => f.startsWith('clusters/') && f.endsWith('.yaml') && path.posix.basename(f) !== 'kustomization.yaml').length;
   const clusters = new Set(files.filter((f) => f.startsWith('clusters/')).map((f) => f.split('/')[1])).size;
 
   // Terraform: the same manifest, the same stacks, each stack's JSON identical without the '//' metadata.
   const manifest = (dir: string) => fs.readFileSync(path.join(dir, 'tf', 'manifest.json'), 'utf8');
-  const manifestLib = manifest(libraryDir);
-  const manifestBase = manifest(baselineDir);
-  if (manifestLib !== manifestBase) differences.push(`tf/manifest.json differs:\n${lineDiff(manifestLib, manifestBase)}`);
+  const asData = (text: string) => (options.manifest === 'parsed' ? JSON.stringify(JSON.parse(text), undefined, 2) : text);
+  const manifestLib = asData(manifest(libraryDir));
+  const manifestBase = asData(manifest(baselineDir));
+  if (manifestLib !== manifestBase) differences.push(`tf/manifest.json differs:\n${lineDiff(manifestLib, manifestBase, 40, other)}`);
   const stacks = (dir: string) => listFiles(path.join(dir, 'tf', 'stacks')).filter((f) => path.posix.basename(f) === 'cdk.tf.json');
   const stacksLib = stacks(libraryDir);
   const stacksBase = stacks(baselineDir);
   if (stacksLib.join('\n') !== stacksBase.join('\n')) {
-    differences.push(`Terraform stacks differ: library ${stacksLib.join(', ')}; baseline ${stacksBase.join(', ')}`);
+    differences.push(`Terraform stacks differ: library ${stacksLib.join(', ')}; ${other} ${stacksBase.join(', ')}`);
   }
   let tfResources = 0;
   let tfByteIdentical = true;
@@ -66,7 +71,7 @@ export function compareOutputs(libraryDir: string, baselineDir: string): Equival
     if (rawLib !== rawBase) tfByteIdentical = false;
     const lib = JSON.stringify(withoutConstructMetadata(JSON.parse(rawLib)), undefined, 2);
     const base = JSON.stringify(withoutConstructMetadata(JSON.parse(rawBase)), undefined, 2);
-    if (lib !== base) differences.push(`tf/stacks/${stack} differs (after dropping '//'):\n${lineDiff(lib, base)}`);
+    if (lib !== base) differences.push(`tf/stacks/${stack} differs (after dropping '//'):\n${lineDiff(lib, base, 40, other)}`);
     tfResources += Object.values<Record<string, unknown>>(JSON.parse(rawLib).resource ?? {}).reduce((n, byId) => n + Object.keys(byId).length, 0);
   }
 
@@ -104,10 +109,10 @@ function sample(items: string[]): string {
 }
 
 /**
- * A compact unified-style diff (library lines '-', baseline lines '+', 2 lines of context, at most `maxLines` lines):
+ * A compact unified-style diff (library lines '-', the other's lines '+', 2 lines of context, at most `maxLines` lines):
  * a longest-common-subsequence diff of the lines between the common prefix and suffix.
  */
-export function lineDiff(a: string, b: string, maxLines = 40): string {
+export function lineDiff(a: string, b: string, maxLines = 40, other = 'baseline'): string {
   const x = a.split('\n');
   const y = b.split('\n');
   let start = 0;
@@ -152,7 +157,7 @@ export function lineDiff(a: string, b: string, maxLines = 40): string {
   // Changed lines with their context; '...' where unchanged lines are left out.
   const changed = ops.map((o, i) => (o.op !== ' ' ? i : -1)).filter((i) => i >= 0);
   const keep = new Set(changed.flatMap((i) => Array.from({ length: 2 * context + 1 }, (_, k) => i - context + k)));
-  const out = [`    (- library, + baseline; from line ${ops.find((o) => o.op !== ' ')?.line ?? start + 1} of the library's file)`];
+  const out = [`    (- library, + ${other}; from line ${ops.find((o) => o.op !== ' ')?.line ?? start + 1} of the library's file)`];
   let skipped = false;
   for (const [i, o] of ops.entries()) {
     if (!keep.has(i)) {

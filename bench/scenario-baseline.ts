@@ -9,6 +9,10 @@ import * as path from 'path';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import { DataVaultGenericSecret } from '@cdktf/provider-vault/lib/data-vault-generic-secret';
+import { DataVaultPkiSecretBackendIssuer } from '@cdktf/provider-vault/lib/data-vault-pki-secret-backend-issuer';
+import { DataVaultPkiSecretBackendIssuers } from '@cdktf/provider-vault/lib/data-vault-pki-secret-backend-issuers';
+import { DataVaultPkiSecretBackendKeys } from '@cdktf/provider-vault/lib/data-vault-pki-secret-backend-keys';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
@@ -25,11 +29,11 @@ import { PkiSecretBackendRootSignIntermediate } from '@cdktf/provider-vault/lib/
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
-import { App as TerraformApp, Fn, LocalBackend, TerraformStack, Token } from 'cdktf';
+import { DataResource, App as TerraformApp, Fn, LocalBackend, TerraformLocal, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ALERTS_SPEC } from './baseline-alerts';
 import {
-  BuiltScenario, certificateDnsName, clusterName, FleetSize, Outdirs, SCENARIO, tenantDomain, tenantNamespace,
+  BuiltScenario, certificateDnsName, clusterApiServer, clusterName, FleetSize, Outdirs, SCENARIO, tenantDomain, tenantNamespace,
 } from './scenarios';
 
 const ADDRESS = SCENARIO.vaultAddress;
@@ -40,6 +44,11 @@ const MANAGED_BY = 'cdk8s-vault-pki';
 const HIERARCHY_LABELS = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'vault-pki.cdk8s.io/hierarchy': 'pki' };
 const LABELS = { ...HIERARCHY_LABELS, 'vault-pki.cdk8s.io/issuer': ISSUER };
 const RULE_LABELS = { ...SCENARIO.ruleLabels, ...LABELS };
+/** Terraform runs in cdktf.out/stacks/<id>/: local state beside the output folder, never inside it. */
+const statePath = (id: string) => `../../../terraform-state/${id}.tfstate`;
+/** Argo CD's sync options: every custom resource skips the dry run (its CRD comes from a chart); Namespaces are never pruned. */
+const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'autoscaling', 'policy']);
 
 /** One tenant on one cluster, for inventory.json. */
 interface Placement {
@@ -55,17 +64,10 @@ export function buildBaselineScenario(size: FleetSize, outdirs: Outdirs): BuiltS
 
   // Terraform, the platform's stack: the hierarchy, then per cluster its auth mount and CA ConfigMap.
   const platform = new TerraformStack(tf, SCENARIO.platformStack);
-  new LocalBackend(platform, { path: `terraform.${SCENARIO.platformStack}.tfstate` });
+  new LocalBackend(platform, { path: statePath(SCENARIO.platformStack) });
+  platform.addOverride('terraform.required_version', REQUIRED_VERSION);
   new VaultProvider(platform, 'vault', { address: ADDRESS });
-  const { rootCertificate, intermediateCertificate } = hierarchy(platform);
-  // The CA ConfigMap's keys: per CA generation, every root generation, every intermediate generation, all of them.
-  const caData = {
-    'root.crt': rootCertificate,
-    'intermediate-services.crt': intermediateCertificate,
-    'roots.crt': Token.asString(Fn.join('\n', [rootCertificate])),
-    'intermediates.crt': Token.asString(Fn.join('\n', [intermediateCertificate])),
-    'ca-certificates.crt': Token.asString(Fn.join('\n', [rootCertificate, intermediateCertificate])),
-  };
+  hierarchy(platform);
   for (const cluster of clusters) {
     const authPath = `kubernetes-${cluster}`;
     const auth = named(new AuthBackend(platform, `auth_${authPath}`, {
@@ -75,23 +77,50 @@ export function buildBaselineScenario(size: FleetSize, outdirs: Outdirs): BuiltS
     }), `auth_${authPath}`);
     named(new KubernetesAuthBackendConfig(platform, `auth_${authPath}_config`, {
       backend: auth.path,
-      kubernetesHost: 'https://kubernetes.default.svc',
+      kubernetesHost: clusterApiServer(cluster),
       disableIssValidation: true,
       disableLocalCaJwt: false,
     }), `auth_${authPath}_config`);
-    const provider = new KubernetesProvider(platform, `kubernetes-${cluster}`, { alias: `kubernetes-${cluster}`, configContext: cluster });
-    named(new ConfigMapV1(platform, `${cluster}_pki_ca-certificates`, {
+    // The cluster's CA publication: a stack of its own, reading the CA certificates from Vault's issuers.
+    const publicationId = `${SCENARIO.platformStack}-ca-${cluster}`;
+    const publication = new TerraformStack(tf, publicationId);
+    new LocalBackend(publication, { path: statePath(publicationId) });
+    new VaultProvider(publication, 'vault', { address: ADDRESS });
+    const variableName = `kubeconfig_${cluster.replace(/-/g, '_')}`;
+    const kubeconfig = new TerraformVariable(publication, variableName, {
+      type: 'string', sensitive: false, description: `Path of a kubeconfig file holding cluster ${cluster}`, nullable: false,
+    });
+    const provider = new KubernetesProvider(publication, `kubernetes-${cluster}`, {
+      alias: `kubernetes-${cluster}`, configPath: kubeconfig.stringValue, configContext: cluster,
+    });
+    const issuerCertificate = (mountPath: string, name: string) => {
+      const data = new DataVaultPkiSecretBackendIssuer(publication, `issuer-${mountPath}_${name}`, { backend: mountPath, issuerRef: name });
+      data.overrideLogicalId(`${mountPath}_${name}`);
+      return data.certificate;
+    };
+    const rootCertificate = issuerCertificate('pki-root', 'root');
+    const intermediateCertificate = issuerCertificate('pki-int-services', 'services');
+    // The CA ConfigMap's keys: per CA generation, every root generation, every intermediate generation, all of them.
+    named(new ConfigMapV1(publication, `${cluster}_pki_ca-certificates`, {
       provider,
       metadata: { name: 'pki-ca-certificates', namespace: 'cert-manager', labels: HIERARCHY_LABELS },
-      data: caData,
+      data: {
+        'root.crt': rootCertificate,
+        'intermediate-services.crt': intermediateCertificate,
+        'roots.crt': Token.asString(Fn.join('\n', [rootCertificate])),
+        'intermediates.crt': Token.asString(Fn.join('\n', [intermediateCertificate])),
+        'ca-certificates.crt': Token.asString(Fn.join('\n', [rootCertificate, intermediateCertificate])),
+      },
     }), `${cluster}_pki_ca-certificates`);
+    publication.addDependency(platform);
   }
 
   // Terraform, the tenant shards (a tenant's shard: the first 8 hex digits of its namespace's SHA-256, modulo 10).
   const shards = Array.from({ length: SCENARIO.shards }, (_, s) => {
     const id = `${SCENARIO.tenantStacks}-${String(s).padStart(2, '0')}`;
     const stack = new TerraformStack(tf, id);
-    new LocalBackend(stack, { path: `terraform.${id}.tfstate` });
+    new LocalBackend(stack, { path: statePath(id) });
+    stack.addOverride('terraform.required_version', REQUIRED_VERSION);
     new VaultProvider(stack, 'vault', { address: ADDRESS });
     return { id, stack, used: false };
   });
@@ -198,6 +227,10 @@ export function buildBaselineScenario(size: FleetSize, outdirs: Outdirs): BuiltS
   };
 }
 
+/** The plan-time guards use plantimestamp() and strcontains() (Terraform 1.5). */
+const REQUIRED_VERSION = '>= 1.5.0';
+/** Who owns a mount, in its description. */
+const OWNER = `(cdk8s-vault-pki, stack ${SCENARIO.platformStack})`;
 /** Terraform refuses to destroy or replace CA material. */
 const PROTECTED = { preventDestroy: true };
 /** Usage of an ACTIVE CA issuer. */
@@ -205,7 +238,25 @@ const ISSUER_USAGE = 'crl-signing,issuing-certificates,ocsp-signing,read-only';
 
 /** The hierarchy's Vault resources (root and intermediate mounts, one generation each) in the platform stack. */
 function hierarchy(stack: TerraformStack): { rootCertificate: string; intermediateCertificate: string } {
-  const rootMount = mount(stack, 'pki_root', 'pki-root', 'Root CA acme-root-ca (cdk8s-vault-pki): signs intermediates only', 315360000, 315360000);
+  // Vault's mount table, read at plan time, and the guard against a dropped mount.
+  named(new DataVaultGenericSecret(stack, 'vault-mounts', { path: 'sys/mounts' }), 'vault_pki_sys_mounts');
+  named(new TerraformLocal(stack, 'vault-mounts-table', '${nonsensitive(jsondecode(data.vault_generic_secret.vault_pki_sys_mounts.data_json))}'),
+    'vault_pki_mounts');
+  const orphans = `[for path, mount in local.vault_pki_mounts : trimsuffix(path, "/") if strcontains(try(mount.description, ""), ${JSON.stringify(OWNER)}) `
+    + '&& !contains(["pki-int-services","pki-root"], trimsuffix(path, "/"))]';
+  named(new DataResource(stack, 'mount-inventory', {
+    input: { stack: SCENARIO.platformStack, mounts: ['pki-int-services', 'pki-root'] },
+    lifecycle: {
+      precondition: [{
+        condition: `\${length(${orphans}) == 0}`,
+        errorMessage: `Vault holds mounts that stack '${SCENARIO.platformStack}' created and the program no longer has: \${join(", ", ${orphans})}. `
+          + 'Applying would destroy each with every key, issuer and certificate in it. Put the CA back in the program (keep its '
+          + "generations listed, RETIRED once they may go), or list the mount in the VaultPkiStack's 'decommissionedMounts' to destroy it on purpose",
+      }],
+    },
+  }), 'vault_pki_mount_inventory');
+
+  const rootMount = mount(stack, 'pki_root', 'pki-root', `Root CA acme-root-ca, signs intermediates only ${OWNER}`, 315360000, 315360000);
   const rootCert = named(new PkiSecretBackendRootCert(stack, 'pki_root_certificate', {
     backend: rootMount.path,
     type: 'internal',
@@ -221,9 +272,10 @@ function hierarchy(stack: TerraformStack): { rootCertificate: string; intermedia
     lifecycle: PROTECTED,
   }), 'pki_root_certificate');
   const rootIssuer = issuer(stack, 'pki_root', rootMount, 'pki-root', 'root', rootCert.issuerId);
+  rotationGuard(stack, { prefix: 'pki_root', mount: 'pki-root', ca: 'the root', name: 'root', domains: [] });
 
   const intMount = mount(stack, 'pki_int_services', 'pki-int-services',
-    'Intermediate CA services intermediate CA for services.internal (cdk8s-vault-pki)', 86400, 172800);
+    `Intermediate CA services intermediate CA for services.internal ${OWNER}`, 86400, 172800);
   const csr = named(new PkiSecretBackendIntermediateCertRequest(stack, 'pki_int_services_csr', {
     backend: intMount.path,
     type: 'internal',
@@ -254,6 +306,14 @@ function hierarchy(stack: TerraformStack): { rootCertificate: string; intermedia
     lifecycle: PROTECTED,
   }), 'pki_int_services_set-signed');
   issuer(stack, 'pki_int_services', intMount, 'pki-int-services', 'services', Token.asString(Fn.element(setSigned.importedIssuers, 0)));
+  rotationGuard(stack, {
+    prefix: 'pki_int_services',
+    mount: 'pki-int-services',
+    ca: "intermediate 'services'",
+    name: 'services',
+    domains: [SCENARIO.intermediateDomain],
+    revocation: { rootMount: 'pki-root', serial: signed.serialNumber },
+  });
   return { rootCertificate: rootCert.certificate, intermediateCertificate: signed.certificate };
 }
 
@@ -268,6 +328,7 @@ function issuer(stack: TerraformStack, id: string, m: Mount, mountPath: string, 
     leafNotAfterBehavior: 'err',
     issuingCertificates: [`${issuerPath}/der`],
     crlDistributionPoints: [`${issuerPath}/crl/der`],
+    ocspServers: [`${ADDRESS}/v1/${mountPath}/ocsp`],
     lifecycle: PROTECTED,
   }), `${id}_issuer`);
   named(new PkiSecretBackendConfigIssuers(stack, `${id}_default-issuer`, {
@@ -292,6 +353,7 @@ function mount(stack: TerraformStack, id: string, mountPath: string, description
     backend: m.path,
     issuingCertificates: [`${ADDRESS}/v1/${mountPath}/ca`],
     crlDistributionPoints: [`${ADDRESS}/v1/${mountPath}/crl`],
+    ocspServers: [`${ADDRESS}/v1/${mountPath}/ocsp`],
   }), `${id}_urls`);
   named(new PkiSecretBackendCrlConfig(stack, `${id}_crl`, {
     backend: m.path, expiry: '72h', autoRebuild: true, autoRebuildGracePeriod: '12h',
@@ -306,6 +368,78 @@ function mount(stack: TerraformStack, id: string, mountPath: string, description
     tidyRevokedCertIssuerAssociations: true,
   }), `${id}_auto-tidy`);
   return m;
+}
+
+/**
+ * A CA's plan-time guards at its first generation (ACTIVE): Vault's live state of the mount (config/issuers, issuers, keys,
+ * each read only when the one before found something), the record of when the generation was first planned, and the guard
+ * with its preconditions (no unlisted issuer in Vault, not revoked at the root, not a retired generation coming back).
+ */
+function rotationGuard(stack: TerraformStack, ca: {
+  prefix: string; mount: string; ca: string; name: string; domains: string[]; revocation?: { rootMount: string; serial: string };
+}): void {
+  const { prefix, mount: mountPath, name } = ca;
+  const exists = (p: string) => `contains(keys(local.vault_pki_mounts), ${JSON.stringify(`${p}/`)})`;
+  const live = `local.${prefix}_vault`;
+  named(new DataVaultGenericSecret(stack, `${prefix}-config-issuers`, {
+    path: `${mountPath}/config/issuers`, count: Token.asNumber(`\${${exists(mountPath)} ? 1 : 0}`),
+  }), `${prefix}_vault_config_issuers`);
+  named(new TerraformLocal(stack, `${prefix}-default-issuer-id`,
+    `\${try(nonsensitive(jsondecode(one(data.vault_generic_secret.${prefix}_vault_config_issuers[*].data_json)).default), "")}`),
+  `${prefix}_vault_default_issuer_id`);
+  const hasIssuers = Token.asNumber(`\${local.${prefix}_vault_default_issuer_id != "" ? 1 : 0}`);
+  named(new DataVaultPkiSecretBackendIssuers(stack, `${prefix}-issuers`, { backend: mountPath, count: hasIssuers }), `${prefix}_vault_issuers`);
+  named(new DataVaultPkiSecretBackendKeys(stack, `${prefix}-keys`, { backend: mountPath, count: hasIssuers }), `${prefix}_vault_keys`);
+  const issuerInfo = `try(jsondecode(one(data.vault_pki_secret_backend_issuers.${prefix}_vault_issuers[*].key_info_json)), {})`;
+  const keyInfo = `try(jsondecode(one(data.vault_pki_secret_backend_keys.${prefix}_vault_keys[*].key_info_json)), {})`;
+  named(new TerraformLocal(stack, `${prefix}-vault`, {
+    exists: `\${${exists(mountPath)}}`,
+    default: `\${try(${issuerInfo}[local.${prefix}_vault_default_issuer_id].issuer_name, "")}`,
+    issuers: `\${[for id, issuer in ${issuerInfo} : issuer.issuer_name]}`,
+    keys: `\${[for id, key in ${keyInfo} : key.key_name]}`,
+  }), `${prefix}_vault`);
+  named(new DataResource(stack, `${prefix}-prepared`, { input: { at: '${plantimestamp()}' }, lifecycle: { ignoreChanges: ['input'] } }),
+    `${prefix}_prepared`);
+
+  const revocations: Record<string, string> = {};
+  if (ca.revocation) {
+    named(new DataVaultGenericSecret(stack, `${prefix}-revocation`, {
+      path: `${ca.revocation.rootMount}/cert/${ca.revocation.serial}`,
+      count: Token.asNumber(`\${${exists(ca.revocation.rootMount)} ? 1 : 0}`),
+    }), `${prefix}_vault_revocation`);
+    revocations[name] = `try(nonsensitive(jsondecode(one(data.vault_generic_secret.${prefix}_vault_revocation[*].data_json)).revocation_time_rfc3339), "")`;
+  }
+  const unlisted = `[for name in ${live}.issuers : name if name != "" && !contains(${JSON.stringify([name])}, name)]`;
+  const precondition = [{
+    condition: `\${!${live}.exists || length(${unlisted}) == 0}`,
+    errorMessage: `Vault holds issuers of ${ca.ca} in ${mountPath} that the program does not list (\${join(", ", ${unlisted})}): Terraform would `
+      + 'delete them while leaves they signed may be alive or roles sign with them. The program is older than what was applied, or dropped a '
+      + 'generation: keep every generation listed (RETIRED once it may go)',
+  }];
+  if (revocations[name] !== undefined) {
+    precondition.push({
+      condition: `\${${revocations[name]} == ""}`,
+      errorMessage: `generation 1 of ${ca.ca} (${name}) is ACTIVE, but Vault revoked its certificate at \${${revocations[name]}}: it was compromised. `
+        + "Keep it marked 'compromised' (DRAINING, then RETIRED) and sign with another generation",
+    });
+  }
+  precondition.push({
+    condition: `\${!${live}.exists || contains(${live}.issuers, ${JSON.stringify(name)}) || !contains(${live}.keys, ${JSON.stringify(name)})}`,
+    errorMessage: `generation 1 of ${ca.ca} is ACTIVE, but Vault deleted its issuer '${name}' in ${mountPath} (it was RETIRED) and keeps its key: `
+      + 'a retired generation cannot come back; add generation 2 instead',
+  });
+  named(new DataResource(stack, `${prefix}-rotation-guard`, {
+    input: {
+      mount: mountPath,
+      ca: ca.ca,
+      prefix,
+      active: name,
+      generations: [{ generation: 1, name, state: 'active', compromised: false }],
+      domains: ca.domains,
+      revocations,
+    },
+    lifecycle: { precondition },
+  }), `${prefix}_rotation_guard`);
 }
 
 function named<T extends { overrideLogicalId(id: string): void }>(resource: T, logicalId: string): T {
@@ -431,13 +565,26 @@ function writeGitOpsTree(outdir: string, charts: Chart[], placements: Placement[
   for (const chart of [...charts].sort((a, b) => compare(a.node.id, b.node.id))) {
     const cluster = chart.node.id;
     const folders = new Map<string, Map<string, string>>();
-    for (const child of chart.node.children) {
-      if (!(child instanceof ApiObject)) continue;
-      const object = child.toJson();
+    const add = (object: any) => {
       const folder = object.metadata.namespace ?? '_cluster';
       const files = folders.get(folder) ?? new Map<string, string>();
       files.set(`${String(object.kind).toLowerCase()}-${object.metadata.name}.yaml`, Yaml.stringify(object));
       folders.set(folder, files);
+    };
+    for (const child of chart.node.children) {
+      if (!(child instanceof ApiObject)) continue;
+      const object = child.toJson();
+      const group = String(object.apiVersion).includes('/') ? String(object.apiVersion).split('/')[0] : '';
+      const custom = !(BUILT_IN_GROUPS.has(group) || group.endsWith('.k8s.io'));
+      add(custom ? { ...object, metadata: { ...object.metadata, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } } } : object);
+    }
+    // Every tenant namespace of the cluster, labelled for the trust bundle, never pruned.
+    for (const ns of [...new Set(placements.filter((p) => p.cluster === cluster).map((p) => tenantNamespace(p.tenant)))].sort()) {
+      add({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns, labels: { ...SCENARIO.trustNamespaceLabels, 'app.kubernetes.io/managed-by': MANAGED_BY }, annotations: { [SYNC_OPTIONS]: 'Prune=false' } },
+      });
     }
     const folderNames = [...folders.keys()].sort();
     for (const folder of folderNames) {

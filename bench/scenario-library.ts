@@ -10,7 +10,7 @@ import {
 } from '../lib';
 /* eslint-enable import/no-unresolved */
 import {
-  BuiltScenario, certificateDnsName, clusterName, FleetSize, Outdirs, SCENARIO, tenantDomain, tenantNamespace,
+  BuiltScenario, certificateDnsName, clusterApiServer, clusterName, FleetSize, Outdirs, SCENARIO, tenantDomain, tenantNamespace,
 } from './scenarios';
 
 export function buildLibraryScenario(size: FleetSize, outdirs: Outdirs): BuiltScenario {
@@ -26,8 +26,9 @@ export function buildLibraryScenario(size: FleetSize, outdirs: Outdirs): BuiltSc
   const charts: ClusterChart[] = [];
   for (let c = 0; c < size.clusters; c++) {
     const name = clusterName(c);
-    // Vault runs in the cluster (TokenReviewer.vaultServiceAccount(), the default).
-    const cluster = new PkiCluster(vault, name);
+    // Each cluster by its API server's URL (Vault's own token reviews them; Terraform publishes the CA certificates
+    // from each cluster's own stack, with a kubeconfig path given per cluster at apply time).
+    const cluster = new PkiCluster(vault, name, { kubernetesHost: clusterApiServer(name) });
     const chart = new ClusterChart(k8s, name, { cluster, ruleLabels: SCENARIO.ruleLabels });
     new TrustBundle(chart, SCENARIO.trustBundle, { hierarchy: pki, namespaceLabels: SCENARIO.trustNamespaceLabels });
     new PkiAlerts(chart, SCENARIO.alerts, { hierarchy: pki });

@@ -8,13 +8,16 @@
 //   placed on every cluster (C x T placements), each placement with 2 ShortLivedCertificates (`api`, `worker`).
 // - Output: the GitOps tree (clusters/<cluster>/<ns>/..., kustomizations, inventory.json) and cdktf.out.
 //
-// Each builder lives in its own module and is loaded lazily, so a baseline run never loads the library
-// (nor cdk8s-plus-28, which the library imports) and a library run pays its real load cost.
+// Each builder lives in its own module and is loaded lazily, so a baseline run never loads the library, the floor
+// loads neither framework (only cdk8s's Yaml), and a library run pays its real load cost.
 
-/** Which implementation of the scenario a run measures. */
-export type Variant = 'library' | 'baseline';
+/**
+ * Which implementation of the scenario a run measures: the library; the raw cdk8s/cdktf baseline; the serialization
+ * floor (the same output from plain data, no framework).
+ */
+export type Variant = 'library' | 'baseline' | 'floor';
 
-export const VARIANTS: readonly Variant[] = ['library', 'baseline'];
+export const VARIANTS: readonly Variant[] = ['library', 'baseline', 'floor'];
 
 /** How big a fleet is: every tenant is placed on every cluster. */
 export interface FleetSize {
@@ -64,6 +67,11 @@ export function clusterName(i: number): string {
   return `cluster-${String(i).padStart(2, '0')}`;
 }
 
+/** URL of cluster `name`'s API server (Vault runs outside every cluster of the bench; at most one may use the in-cluster default). */
+export function clusterApiServer(name: string): string {
+  return `https://api.${name}.acme.internal:6443`;
+}
+
 /** Namespace (and name) of tenant `i`: `team-000`, `team-001`, ... */
 export function tenantNamespace(i: number): string {
   return `team-${String(i).padStart(3, '0')}`;
@@ -88,6 +96,9 @@ export function describeSize(size: FleetSize): string {
 export async function loadScenario(variant: Variant): Promise<ScenarioBuilder> {
   if (variant === 'library') {
     return (await import('./scenario-library.js')).buildLibraryScenario;
+  }
+  if (variant === 'floor') {
+    return (await import('./scenario-floor.js')).buildFloorScenario;
   }
   return (await import('./scenario-baseline.js')).buildBaselineScenario;
 }

@@ -5,8 +5,11 @@
 
 export type Schema = Record<string, unknown>;
 export type Scope = 'Namespaced' | 'Cluster';
-/** How metadata.name is validated: most kinds use NameIsDNSSubdomain, RBAC uses ValidateRBACName (path segment). */
-export type NameRule = 'dns-subdomain' | 'path-segment';
+/**
+ * How metadata.name is validated: most kinds use NameIsDNSSubdomain, RBAC uses ValidateRBACName (path segment),
+ * Namespace uses ValidateNamespaceName (a DNS label).
+ */
+export type NameRule = 'dns-subdomain' | 'path-segment' | 'dns-label';
 
 export interface CoreKind {
   readonly apiVersion: string;
@@ -140,6 +143,14 @@ export const OBJECT_META: Schema = strictObject({
 const objectReference = obj({ apiVersion: str, fieldPath: str, kind: str, name: str, namespace: str, resourceVersion: str, uid: str });
 
 export const CORE_KINDS: readonly CoreKind[] = [
+  {
+    // A GitOps tree's tenant namespaces (pkg/apis/core/validation ValidateNamespace: name a DNS-1123 label; spec.finalizers).
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    scope: 'Cluster',
+    nameRule: 'dns-label',
+    schema: root({ spec: obj({ finalizers: strList }) }),
+  },
   {
     apiVersion: 'v1',
     kind: 'ServiceAccount',

@@ -302,7 +302,8 @@ function issueIf(path: string, problem: string | undefined, prefix = ''): Issue[
 function nameIssues(name: unknown, rule: NameRule): Issue[] {
   if (typeof name !== 'string') return [];
   if (name === '') return [{ path: '.metadata.name', problem: 'must not be empty' }];
-  return issueIf('.metadata.name', rule === 'dns-subdomain' ? dnsSubdomainProblem(name) : pathSegmentProblem(name));
+  const problem = rule === 'dns-subdomain' ? dnsSubdomainProblem(name) : rule === 'dns-label' ? dnsLabelProblem(name) : pathSegmentProblem(name);
+  return issueIf('.metadata.name', problem);
 }
 
 function namespaceIssues(namespace: unknown, scope: Scope): Issue[] {

@@ -1,5 +1,6 @@
 // synth-examples [name...]: runs every example program (each examples/**/main.ts, or the named ones) the way a user
-// runs it, with its working directory examples.out/<example>/, so its Kubernetes YAML lands in
+// runs it (the TypeScript transpiled once and cached, see ts-register.js), with its working directory
+// examples.out/<example>/, so its Kubernetes YAML lands in
 // examples.out/<example>/dist/ and its Terraform JSON in examples.out/<example>/cdktf.out/.
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'fs';
@@ -29,9 +30,10 @@ function main(args: string[]): number {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     const started = Date.now();
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(EXAMPLES, example, 'main.ts')], {
+    // Each example in a process of its own (its working directory is its output folder), all sharing one transpile of
+    // src/ and of the examples (scripts/ts-register.js caches the JavaScript of every .ts file by its content).
+    const result = spawnSync(process.execPath, ['-r', join(__dirname, 'ts-register.js'), join(EXAMPLES, example, 'main.ts')], {
       cwd: out,
-      env: { ...process.env, TS_NODE_PROJECT: join(EXAMPLES, 'tsconfig.json') },
       stdio: 'inherit',
     });
     if (result.status !== 0) {

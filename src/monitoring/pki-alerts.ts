@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
@@ -9,7 +9,6 @@ import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { Urls } from '../core/urls';
-import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
 import { GenerationState } from '../vault/ca-generation';
 import { isLive, mayIssue, ResolvedGeneration, resolveGenerations } from '../vault/generation-rules';
 import { PkiCluster } from '../vault/pki-cluster';
@@ -123,7 +122,10 @@ export class PkiAlerts extends Construct {
 
     const hierarchy = props.hierarchy;
     if (chart.cluster instanceof PkiCluster && chart.cluster._canPublish(hierarchy)) chart.cluster.publishCaCertificates(hierarchy);
-    new PrometheusRule(this, 'rule', {
+    // Written in its wire form (the generated class in src/imports renders the same object; see `wireObject`).
+    new ApiObject(this, 'rule', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
       metadata: {
         name: this.ruleName,
         namespace: this.namespace,
@@ -145,10 +147,10 @@ export class PkiAlerts extends Construct {
    * annotation) links the runbook of the alert.
    */
   private alert(name: string, severity: string, forDuration: string, expr: string, summary: string,
-    description: string): PrometheusRuleSpecGroupsRules {
+    description: string): RuleSpec {
     return {
       alert: name,
-      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
+      expr,
       for: forDuration === '0m' ? undefined : forDuration,
       labels: { severity },
       annotations: { summary, description, runbook_url: `${this.runbookBaseUrl}#${name.toLowerCase()}` },
@@ -159,7 +161,7 @@ export class PkiAlerts extends Construct {
     return `vault-pki.${this.hierarchy.name}`;
   }
 
-  private certificateGroup(): PrometheusRuleSpecGroups {
+  private certificateGroup(): GroupSpec {
     const ns = this.certificateNamespaceLabel;
     const tenants = `${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}`;
     const ours = `on (${ns}, issuer_name) ${tenants}`;
@@ -171,7 +173,7 @@ export class PkiAlerts extends Construct {
     const issued = 'certmanager_certificate_renewal_timestamp_seconds > 0 and certmanager_certificate_expiration_timestamp_seconds > 0';
     const window = '(certmanager_certificate_expiration_timestamp_seconds - certmanager_certificate_renewal_timestamp_seconds)';
     const who = `{{ $labels.${ns} }}/{{ $labels.name }}`;
-    const rules: PrometheusRuleSpecGroupsRules[] = [
+    const rules: RuleSpec[] = [
       this.alert('VaultPkiCertificateRenewalOverdue', 'warning', '5m',
         perCertificate(`(time() - certmanager_certificate_renewal_timestamp_seconds{${issuerKind}} > 0.25 * ${window}) and (${issued}) and ${ours}`),
         `Certificate ${who} was due for renewal and has not been renewed`,
@@ -226,7 +228,7 @@ export class PkiAlerts extends Construct {
    * generation that signs or is about to (PREPARED, ACTIVE). An intermediate generation that leaves already chain to
    * is left to VaultPkiSigningCaExpiring (same thresholds, one alert per CA).
    */
-  private caGroup(namespace: string, configMap: string, key: string): PrometheusRuleSpecGroups {
+  private caGroup(namespace: string, configMap: string, key: string): GroupSpec {
     const rules = this.cas.flatMap((ca) => ca.generations.filter(mayIssue).flatMap((g) => {
       const cn = promString(PkiNames.generationCommonName(ca.commonName, g.generation));
       const selector = `x509_cert_not_after{configmap_namespace="${namespace}", configmap_name="${configMap}", configmap_key="${key}", subject_CN=${cn}}`;
@@ -259,7 +261,7 @@ export class PkiAlerts extends Construct {
    * intermediate generation that signed today's leaves is watched whatever Terraform believes, and a generation that
    * should have stopped signing is caught by its leaves.
    */
-  private signerGroup(): PrometheusRuleSpecGroups {
+  private signerGroup(): GroupSpec {
     const intermediates = this.cas.filter((ca) => ca.name !== 'root');
     const expiring = intermediates.flatMap((ca) => ca.generations.filter(isLive).flatMap((g) => {
       const commonName = PkiNames.generationCommonName(ca.commonName, g.generation);
@@ -321,7 +323,7 @@ export class PkiAlerts extends Construct {
    * `x509_exporter_build_info` are always present while the targets are scraped (cert-manager v1.21.1
    * `pkg/metrics/metrics.go`, x509-certificate-exporter v4 `internal/metrics.go`).
    */
-  private monitoringGroup(): PrometheusRuleSpecGroups {
+  private monitoringGroup(): GroupSpec {
     const absentFor = Durations.go(PkiLimits.METRICS_ABSENT_FOR);
     const labels = { hierarchy: this.hierarchy.name };
     const tenants = `${PkiAlerts.TENANT_RECORD}{hierarchy="${this.hierarchy.name}"}`;
@@ -349,6 +351,22 @@ export class PkiAlerts extends Construct {
   }
 }
 
-function withLabels(rule: PrometheusRuleSpecGroupsRules, labels: { [key: string]: string }): PrometheusRuleSpecGroupsRules {
+/** A rule of a PrometheusRule group, in its wire form (the keys of the generated class's `PrometheusRuleSpecGroupsRules`). */
+interface RuleSpec {
+  readonly alert?: string;
+  readonly record?: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels?: { [key: string]: string };
+  readonly annotations?: { [key: string]: string };
+}
+
+/** A group of a PrometheusRule, in its wire form. */
+interface GroupSpec {
+  readonly name: string;
+  readonly rules: RuleSpec[];
+}
+
+function withLabels(rule: RuleSpec, labels: { [key: string]: string }): RuleSpec {
   return { ...rule, labels: { ...rule.labels, ...labels } };
 }

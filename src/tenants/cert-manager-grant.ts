@@ -1,4 +1,5 @@
-import { KubeRole, KubeRoleBinding, PolicyRule } from 'cdk8s-plus-28/lib/imports/k8s';
+import { ApiObject } from 'cdk8s';
+import type { PolicyRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 
 /** @internal */
@@ -19,9 +20,14 @@ export interface CertManagerGrantProps {
  * @internal
  */
 export function grantToCertManager(scope: Construct, id: string, props: CertManagerGrantProps): void {
+  // Written in their wire form (the keys of cdk8s-plus's KubeRole/KubeRoleBinding are the wire keys), see `wireObject`.
   const metadata = { name: props.name, namespace: props.namespace, labels: props.labels };
-  new KubeRole(scope, `${id}-role`, { metadata, rules: [props.rule] });
-  new KubeRoleBinding(scope, `${id}-binding`, {
+  const { nonResourceUrLs, ...rule } = props.rule;
+  const wireRule = nonResourceUrLs === undefined ? rule : { ...rule, nonResourceURLs: nonResourceUrLs };
+  new ApiObject(scope, `${id}-role`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules: [wireRule] });
+  new ApiObject(scope, `${id}-binding`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
     metadata,
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.name },
     subjects: [{ kind: 'ServiceAccount', name: props.certManagerServiceAccount, namespace: props.certManagerNamespace }],

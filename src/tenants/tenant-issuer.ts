@@ -1,5 +1,4 @@
-import { Duration } from 'cdk8s';
-import { KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { grantToCertManager } from './cert-manager-grant';
 import { Tenant } from './tenant';
@@ -17,8 +16,6 @@ import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { validate } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
-import { Issuer } from '../imports/issuer-cert-manager.io';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
 import { KubernetesAuthBackendRole } from '../terraform';
 import { IIntermediateCa } from '../vault/intermediate-ca';
 import { IPkiCluster, PkiCluster } from '../vault/pki-cluster';
@@ -134,7 +131,9 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     }
     this.policyRequesters.set(name, who);
     const labels = PkiNames.labels(this.intermediate.hierarchyName, this.issuerName);
-    new KubeRoleBinding(this, `policy-use-${requester}`, {
+    new ApiObject(this, `policy-use-${requester}`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
       metadata: { name, namespace: this.namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: PkiNames.policyUseRoleName(this.issuerName) },
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: serviceAccount.namespace }],
@@ -180,12 +179,18 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     authRole.overrideLogicalId(tenant._terraformId('auth-role', cluster.name));
   }
 
+  /**
+   * The placement's objects, in their wire form (the keys `kubectl` reads, which the generated classes of cdk8s-plus and
+   * src/imports would render the same way; see `wireObject`).
+   */
   private addKubernetesObjects(chart: ClusterChart): void {
     const tenant = this.tenant;
     const labels = PkiNames.labels(tenant.intermediate.hierarchyName, tenant.issuerName);
     const metadata = (name: string) => ({ name, namespace: tenant.namespace, labels });
 
-    new KubeServiceAccount(this, 'service-account', {
+    new ApiObject(this, 'service-account', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
       metadata: metadata(tenant.serviceAccountName),
       // H6: no pod mounts this account's token; only cert-manager requests short-lived tokens for it.
       automountServiceAccountToken: false,
@@ -211,7 +216,9 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
     }
 
     const vault = tenant.vault;
-    new Issuer(this, 'issuer', {
+    new ApiObject(this, 'issuer', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Issuer',
       metadata: metadata(tenant.issuerName),
       spec: {
         vault: {
@@ -250,14 +257,16 @@ export class TenantIssuer extends Construct implements ITenantIssuer {
 
     // The tenant's recording rule: its identity and maximum lifetime, which the cluster's PkiAlerts join on. Emitted
     // here, with the tenant, so alerts of a cluster cover tenants placed by any program.
-    new PrometheusRule(this, 'recording-rule', {
+    new ApiObject(this, 'recording-rule', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
       metadata: { ...metadata(PkiNames.tenantRuleName(tenant.issuerName)), labels: { ...chart.ruleLabels, ...labels } },
       spec: {
         groups: [{
           name: `vault-pki.tenant.${tenant.namespace}.${tenant.issuerName}`,
           rules: [{
             record: PkiNames.TENANT_RECORD,
-            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`vector(${Durations.seconds(tenant.maxDuration)})`),
+            expr: `vector(${Durations.seconds(tenant.maxDuration)})`,
             labels: {
               [chart.certificateNamespaceLabel]: tenant.namespace,
               issuer_name: tenant.issuerName,
