@@ -1,4 +1,4 @@
-import { cdk8s, javascript, JsonFile } from 'projen';
+import { cdk8s, IgnoreFile, javascript, JsonFile, TextFile, YamlFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 // Versions the library is built and tested against (see ../shared/DESIGN.md, "Stack").
@@ -31,6 +31,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   typescriptVersion: TYPESCRIPT,
   cdk8sVersion: CDK8S,
   constructsVersion: CONSTRUCTS,
+
+  // Bindings for other languages (jsii). What builds on a machine that reaches only the npm registry and Debian's
+  // packages is what `npm run package:<language>` does (scripts/package-language.ts); the README says what does not.
+  publishToPypi: { distName: 'cdk8s-vault-pki', module: 'cdk8s_vault_pki' },
+  publishToGo: { moduleName: 'github.com/cdk8s-vault-pki/cdk8s-vault-pki-go' },
+  publishToMaven: { javaPackage: 'io.github.cdk8svaultpki', mavenGroupId: 'io.github.cdk8s-vault-pki', mavenArtifactId: 'cdk8s-vault-pki' },
 
   // `dist/` is where `cdk8s synth` writes the Kubernetes manifests (the product's output);
   // jsii's packaged artifacts go elsewhere so the two never mix.
@@ -70,8 +76,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts'],
-    // `npm test` (and CI) must not rewrite files: lint reports, `npx eslint --fix` fixes.
-    commandOptions: { fix: false },
+    // `npm test` (and CI) must not rewrite files: lint reports, `npx eslint --fix` fixes. Results are cached by file content
+    // (node_modules/.cache/eslint): a run re-lints the files that changed since the last one; a fresh clone (CI) lints all.
+    commandOptions: {
+      fix: false,
+      extraArgs: ['--cache', '--cache-strategy', 'content', '--cache-location', 'node_modules/.cache/eslint/'],
+    },
   },
   jestOptions: {
     // jest 30 and eslint-import-resolver-typescript >= 3.10 pull unrs-resolver, whose per-platform
@@ -82,6 +92,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       testTimeout: 60_000,
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
+      // Every core (jest's default leaves one idle: one worker on a 2-core machine).
+      maxWorkers: '100%',
+      // Coverage is a report (no threshold checks it) that more than doubles the suite's time: `npm run test:coverage`
+      // runs the same tests with it; `npm test` runs them without.
+      collectCoverage: false,
+      // Plain formatting of the stack traces cdktf captures for every token (real errors keep their source mapping).
+      setupFilesAfterEnv: ['<rootDir>/test/setup-stack-traces.ts'],
     },
   },
   gitignore: ['/scratch/', '/cdktf.out/', '/bench/out/', '/.bench/', '*.cpuprofile'],
@@ -97,6 +114,7 @@ const CRD_IMPORTS: Array<[string, string]> = [
   ['approver-policy', 'policy.cert-manager.io_CertificateRequestPolicy.yaml'],
   ['trust-manager', 'trust.cert-manager.io_Bundle.yaml'],
   ['prometheus-operator', 'monitoring.coreos.com_PrometheusRule.yaml'],
+  ['probe', 'monitoring.coreos.com_Probe.yaml'],
 ];
 project.addTask('import:crds', {
   description: 'Regenerate src/imports from the upstream CRD schemas in upstream/crds',
@@ -115,7 +133,8 @@ project.eslint?.addOverride({ files: ['src/terraform/**/*.ts'], rules: { 'no-res
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
 project.npmignore?.exclude('/examples/', '/examples.out/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', '/cdk8s.yaml', '/cdktf.json',
   '/upstream/', '/scratch/', '/test-reports/');
-project.gitignore.exclude('/examples.out/', '/cdk8s-vault-pki-*.tgz');
+project.gitignore.exclude('/examples.out/', '/cdk8s-vault-pki-*.tgz', '/dist-jsii/');
+project.npmignore?.exclude('/dist-jsii/');
 
 // Programs outside src/ (examples, benchmark, scripts) type-check against the library's settings;
 // eslint's project service finds these.
@@ -123,17 +142,18 @@ for (const dir of ['examples', 'bench', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
-      compilerOptions: { rootDir: '..', noEmit: true, isolatedModules: true },
+      compilerOptions: { rootDir: '..', noEmit: true, isolatedModules: true, paths: { 'cdk8s-vault-pki': ['../src'] } },
       include: ['**/*.ts'],
     },
   });
 }
 
-// `cdktf synth` of the reference scenario (the same program as `cdk8s synth`: it writes both outputs).
+// `cdktf synth` of the reference scenario (the same program as `cdk8s synth`: it writes both outputs). Like every program
+// of this repository it runs with scripts/ts-register.js: each .ts file transpiled once and cached, not on every run.
 new JsonFile(project, 'cdktf.json', {
   obj: {
     language: 'typescript',
-    app: 'npx ts-node --transpile-only -P examples/tsconfig.json examples/reference/main.ts',
+    app: 'node -r ./scripts/ts-register.js examples/reference/main.ts',
     output: 'cdktf.out',
     terraformProviders: [],
     terraformModules: [],
@@ -141,16 +161,28 @@ new JsonFile(project, 'cdktf.json', {
   },
 });
 
-// A consumer's project, as the README's install section sets it up: examples/quick-start holds the quick start
-// (main.ts) and these files; `npm run test:consumer` packs the library, installs it there from the tarball and runs it.
+// A consumer's project, as the README's Install and Quick start describe it: examples/quick-start runs as it is when
+// copied out of this repository. `npm install <the packed library>` (or, once published, the registry name) then
+// `npm install` and `npm run synth`, with the toolchain npm installs by default today: the program runs with tsx
+// (esbuild, no TypeScript compiler involved, so a new TypeScript major cannot break it); `npm run typecheck` uses the
+// TypeScript it lists. Its cdk8s.yaml and cdktf.json work with the CLIs it lists (`npx cdk8s synth`, `npx cdktf synth`).
+// `npm run test:consumer` copies the folder unchanged and does exactly that.
+const QUICK_START_RUN = 'npx tsx main.ts';
 new JsonFile(project, 'examples/quick-start/package.json', {
   obj: {
     name: 'cdk8s-vault-pki-quick-start',
     private: true,
-    description: 'The README quick start as a consumer project (installs cdk8s-vault-pki from a packed tarball)',
-    scripts: { synth: 'ts-node main.ts' },
+    description: 'The README quick start as a consumer project: npm install <cdk8s-vault-pki tarball>, npm install, npm run synth',
+    scripts: {
+      'synth': 'tsx main.ts',
+      'synth:cdk8s': 'cdk8s synth --no-check-upgrade',
+      'synth:cdktf': 'cdktf synth',
+      'typecheck': 'tsc -p .',
+      'check': 'cdk8s-vault-pki check .',
+    },
     dependencies: {
-      'cdk8s-vault-pki': 'file:../cdk8s-vault-pki-0.0.0.tgz',
+      // `npm install ../cdk8s-vault-pki-0.0.0.tgz` (a clone's `npm pack`) rewrites this to the file it installed.
+      'cdk8s-vault-pki': '*',
       'cdk8s': CDK8S,
       'cdk8s-plus-28': CDK8S_PLUS,
       'constructs': CONSTRUCTS,
@@ -158,33 +190,73 @@ new JsonFile(project, 'examples/quick-start/package.json', {
       '@cdktf/provider-vault': PROVIDER_VAULT,
       '@cdktf/provider-kubernetes': PROVIDER_KUBERNETES,
     },
-    devDependencies: { 'ts-node': '^10.9.2', 'typescript': TYPESCRIPT, '@types/node': '^20' },
+    devDependencies: {
+      'tsx': '^4.20.0',
+      'typescript': '^7.0.2',
+      '@types/node': '^20',
+      'cdk8s-cli': '^2.207.0',
+      'cdktf-cli': CDKTF,
+    },
   },
 });
 new JsonFile(project, 'examples/quick-start/tsconfig.json', {
   obj: {
-    // What ts-node needs to run the quick start: CommonJS output and Node module resolution. Without a tsconfig,
-    // ts-node under TypeScript 5.9 picks module NodeNext with a resolution it rejects (TS5109).
+    // For `npm run typecheck` and editors (tsx ignores types). module/moduleResolution nodenext: what TypeScript 5.9,
+    // 6 and 7 all accept for a CommonJS program (the package has no "type": "module").
     compilerOptions: {
       target: 'ES2022',
-      module: 'commonjs',
-      moduleResolution: 'node',
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
       strict: true,
-      esModuleInterop: true,
       skipLibCheck: true,
+      noEmit: true,
       types: ['node'],
     },
     include: ['main.ts'],
   },
 });
 new JsonFile(project, 'examples/quick-start/cdktf.json', {
-  obj: { language: 'typescript', app: 'npx ts-node main.ts', output: 'cdktf.out', terraformProviders: [], terraformModules: [], sendCrashReports: 'false' },
+  obj: { language: 'typescript', app: QUICK_START_RUN, output: 'cdktf.out', terraformProviders: [], terraformModules: [], sendCrashReports: 'false' },
+});
+new YamlFile(project, 'examples/quick-start/cdk8s.yaml', {
+  obj: { language: 'typescript', app: QUICK_START_RUN, output: 'dist' },
+});
+new IgnoreFile(project, 'examples/quick-start/.gitignore').exclude('node_modules/', 'dist/', 'cdktf.out/');
+// The same program in Python (README "Quick start in Python"), with the jsii-built package (`npm run package:python`).
+new JsonFile(project, 'examples/quick-start-python/cdktf.json', {
+  obj: { language: 'python', app: 'python3 main.py', output: 'cdktf.out', terraformProviders: [], terraformModules: [], sendCrashReports: 'false' },
+});
+new YamlFile(project, 'examples/quick-start-python/cdk8s.yaml', {
+  obj: { language: 'python', app: 'python3 main.py', output: 'dist' },
+});
+new TextFile(project, 'examples/quick-start-python/requirements.txt', {
+  lines: [
+    '# ~~ Generated by projen. To modify, edit .projenrc.ts and run "npx projen".',
+    '# cdk8s-vault-pki itself: `pip install <the wheel>` (a clone\'s `npm run package:python` writes dist-jsii/python/*.whl).',
+    `cdk8s==${CDK8S}`,
+    `cdk8s-plus-28==${CDK8S_PLUS}`,
+    `constructs==${CONSTRUCTS}`,
+    `cdktf==${CDKTF}`,
+    `cdktf-cdktf-provider-vault==${PROVIDER_VAULT}`,
+    `cdktf-cdktf-provider-kubernetes==${PROVIDER_KUBERNETES}`,
+  ],
+});
+new IgnoreFile(project, 'examples/quick-start-python/.gitignore').exclude('.venv/', 'dist/', 'cdktf.out/', '__pycache__/');
+// Inside this repository the examples import the library by its package name too: type-checking maps it to src/,
+// synth:examples resolves it there at run time (scripts/resolve-package.ts).
+project.eslint?.addOverride({
+  files: ['examples/**/*.ts'],
+  rules: { 'import/no-unresolved': ['error', { ignore: ['^cdk8s-vault-pki$'] }] },
 });
 
-// Every example under examples/<name>/main.ts, synthesized into examples.out/<name>/ (dist/ and cdktf.out/ there).
+// The command line (`npx cdk8s-vault-pki check .`): bin/ requires the compiled lib/consistency/cli.js.
+project.addBins({ 'cdk8s-vault-pki': 'bin/cdk8s-vault-pki' });
+
+// Every example under examples/<name>/main.ts, synthesized into examples.out/<name>/ (dist/ and cdktf.out/ there). The
+// examples share one transpile of src/ (scripts/ts-register.js caches each file's JavaScript by its content).
 project.addTask('synth:examples', {
   description: 'Synthesize every example into examples.out/<example>/',
-  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/synth-examples.ts',
+  exec: 'node -r ./scripts/ts-register.js scripts/synth-examples.ts',
   receiveArgs: true,
 });
 
@@ -196,6 +268,29 @@ project.addTask('test:consumer', {
     { spawn: 'compile' },
     { exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/test-consumer.ts', receiveArgs: true },
   ],
+});
+
+// CDK Terrain (cdktn), cdktf's community successor: the quick start's Terraform under cdktf and under cdktn (npm alias
+// and overrides: cdktf -> cdktn, so the library and the @cdktf/provider-* classes run on cdktn), compared file by file.
+project.addTask('check:cdktn', {
+  description: 'Synthesize the quick start under cdktf and under cdktn (CDK Terrain) and compare the Terraform byte for byte',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/check-cdktn.ts', receiveArgs: true },
+  ],
+});
+
+// Other languages. jsii-pacmak's own build needs each language's registry (PyPI for setuptools/build/twine, Maven
+// Central, the Go module proxy), which this machine does not reach: scripts/package-language.ts generates every
+// binding with jsii-pacmak and builds what the local toolchains can (the Python wheel), saying what it could not.
+for (const language of ['python', 'go', 'java']) {
+  project.tasks.tryFind(`package:${language}`)?.reset(
+    `ts-node --transpile-only -P scripts/tsconfig.json scripts/package-language.ts ${language}`, { receiveArgs: true });
+}
+project.addTask('test:python', {
+  description: 'Check the Python quick start against the generated Python package and run it where its dependencies install',
+  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/test-python.ts',
+  receiveArgs: true,
 });
 
 // Synthesize the reference scenario: Kubernetes YAML into dist/, Terraform JSON into cdktf.out/.
@@ -227,6 +322,13 @@ project.addTask('check:consistency', {
   receiveArgs: true,
 });
 
+// `cdk8s-vault-pki audit` over the synthesized examples: the library's own output must audit without an error.
+project.addTask('audit:examples', {
+  description: 'Audit the synthesized examples (default examples.out) with `cdk8s-vault-pki audit`; SARIF to test-reports/audit.sarif',
+  exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/audit-examples.ts',
+  receiveArgs: true,
+});
+
 project.addTask('check:upstream', {
   description: 'Prove the vendored upstream schemas are intact and identical to ../shared (when it exists)',
   exec: 'ts-node --transpile-only -P scripts/tsconfig.json scripts/check-upstream.ts',
@@ -242,9 +344,20 @@ project.addTask('test:alerts', {
   receiveArgs: true,
 });
 
-// Synth cost at scale against raw cdk8s/cdktf, on the compiled library (what users run).
+// Every test with the coverage report (coverage/), which `npm test` leaves out for speed.
+project.addTask('test:coverage', {
+  description: 'Run every test with the coverage report (coverage/)',
+  exec: 'jest --passWithNoTests --ci --coverage',
+  receiveArgs: true,
+});
+
+// After jsii: lib/index.js requires each module on first use of one of its exports (scripts/lazy-index.ts), so a program
+// loads what it uses (the fleet synth never loads ConsistencyCheck, the audit, the mesh, nor cdk8s-plus-28).
+project.compileTask.exec('ts-node --transpile-only -P scripts/tsconfig.json scripts/lazy-index.ts lib');
+
+// Synth cost at scale against raw cdk8s/cdktf and the serialization floor, on the compiled library (what users run).
 project.addTask('bench', {
-  description: 'Benchmark synth time, peak RSS and output size for N tenants against a raw cdk8s/cdktf baseline',
+  description: 'Benchmark synth wall time, CPU time and peak RSS of fleets against a raw cdk8s/cdktf baseline and the serialization floor',
   steps: [
     { spawn: 'compile' },
     { exec: 'ts-node --transpile-only -P bench/tsconfig.json bench/bench.ts', receiveArgs: true },

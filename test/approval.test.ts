@@ -6,12 +6,15 @@
 // URI or IP, another requester) is not.
 import { Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
-import { CertificateRequestObject, serviceAccountIdentity } from './models/certificate-request';
+import { FleetContract } from '../src';
 import { Decision, evaluate } from './models/approver-policy/model';
+import { CertificateRequestObject, serviceAccountIdentity } from './models/certificate-request';
 import { certificateRequestFromCertificate } from './models/requesters/cert-manager';
 import { certificateRequestFromCsiVolume } from './models/requesters/csi-driver';
 import { certificateRequestFromSpiffeVolume, spiffeDriverFromHelmValues } from './models/requesters/csi-driver-spiffe';
 import { certificateRequestFromIstioAgent, istioCsrFromHelmValues, istioCsrServingCertificateRequest, istiodCertificateRequest } from './models/requesters/istio-csr';
+import { buildPlatform } from '../examples/fleet/platform/program';
+import { buildTeamShop } from '../examples/fleet/team-shop/program';
 import { buildMeshScenario } from '../examples/mesh/scenario';
 import { buildReferenceScenario } from '../examples/reference/scenario';
 
@@ -20,6 +23,14 @@ const MESH = K8sTesting.synth(meshBuilt.chart);
 const SPIFFE = spiffeDriverFromHelmValues(JSON.parse(JSON.stringify(meshBuilt.spiffe.helmValues)));
 const ISTIO_CSR = istioCsrFromHelmValues(JSON.parse(JSON.stringify(meshBuilt.istioCsr.helmValues)));
 const REFERENCE = K8sTesting.synth(buildReferenceScenario(K8sTesting.app(), TfTesting.app()).chart);
+
+// The fleet: the platform program and a team program (its own repository), read through the platform's contract as the
+// team's main.ts does; a cluster holds what both programs sync into it.
+const platform = buildPlatform(K8sTesting.app(), TfTesting.app());
+const shopCharts = buildTeamShop(K8sTesting.app(), TfTesting.app(),
+  FleetContract.fromJson(JSON.parse(JSON.stringify(platform.contract.toJson())), { program: 'team-shop' })).charts;
+const platformProdEu = platform.clusters.find((c) => c.cluster.name === 'prod-eu')!.chart;
+const FLEET_PROD_EU = [...K8sTesting.synth(platformProdEu), ...K8sTesting.synth(shopCharts.get('prod-eu')!)];
 
 const find = (objects: any[], kind: string, name: string) => {
   const found = objects.find((o) => o.kind === kind && o.metadata?.name === name);
@@ -52,6 +63,12 @@ const INTENDED: Case[] = [
     request: () => certificateRequestFromCertificate(find(REFERENCE, 'Certificate', `${team}-mtls`)),
     approvedBy: `${team}-vault-services`,
   })),
+  ...['api', 'ledger'].map((service) => ({
+    name: `cert-manager: Certificate payments/${service} of the fleet's team-shop program in cluster prod-eu`,
+    cluster: FLEET_PROD_EU,
+    request: () => certificateRequestFromCertificate(find(FLEET_PROD_EU, 'Certificate', service)),
+    approvedBy: 'payments-vault-services',
+  })),
   {
     name: "csi-driver: the api pod's in-memory TLS certificate",
     cluster: MESH,
@@ -77,7 +94,7 @@ const INTENDED: Case[] = [
     approvedBy: 'istio-system-istio-ca-istio-csr',
   },
   {
-    name: "istio-csr: its own serving certificate (pkg/tls), O=\"\"",
+    name: 'istio-csr: its own serving certificate (pkg/tls), O=""',
     cluster: MESH,
     request: () => istioCsrServingCertificateRequest(ISTIO_CSR),
     approvedBy: 'istio-system-istio-ca-istio-csr',
@@ -111,11 +128,27 @@ const HOSTILE: Case[] = [
     name: 'cert-manager: a Certificate in the payments namespace claiming the api service account\'s SPIFFE ID',
     cluster: MESH,
     request: () => certificateRequestFromCertificate({
-      apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'stolen', namespace: 'payments' },
-      spec: { secretName: 'stolen', issuerRef: { name: 'vault-services', kind: 'Issuer', group: 'cert-manager.io' }, duration: '24h0m0s',
-        dnsNames: ['x.payments.services.internal'], uris: [spiffeId('payments', 'api')], privateKey: { algorithm: 'ECDSA', size: 256 },
-        usages: ['digital signature', 'server auth', 'client auth'] },
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'stolen', namespace: 'payments' },
+      spec: {
+        secretName: 'stolen',
+        issuerRef: { name: 'vault-services', kind: 'Issuer', group: 'cert-manager.io' },
+        duration: '24h0m0s',
+        dnsNames: ['x.payments.services.internal'],
+        uris: [spiffeId('payments', 'api')],
+        privateKey: { algorithm: 'ECDSA', size: 256 },
+        usages: ['digital signature', 'server auth', 'client auth'],
+      },
     }),
+  },
+  {
+    name: 'cert-manager: a fleet Certificate of team-shop (payments) naming the search team\'s domain',
+    cluster: FLEET_PROD_EU,
+    request: () => {
+      const c = find(FLEET_PROD_EU, 'Certificate', 'api');
+      return certificateRequestFromCertificate({ ...c, spec: { ...c.spec, dnsNames: ['api.search.services.internal'] } });
+    },
   },
   {
     name: 'cert-manager: a weak-key request made by hand (RSA 1024) from a Certificate\'s CSR',
@@ -154,9 +187,17 @@ const HOSTILE: Case[] = [
     name: 'csi-driver-spiffe: the api account, allowed to create requests for its SVID, asks for the tenant\'s DNS names',
     cluster: MESH,
     request: () => certificateRequestFromCertificate({
-      apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'dns', namespace: 'payments' },
-      spec: { secretName: 'dns', issuerRef: { name: 'vault-services', kind: 'Issuer', group: 'cert-manager.io' }, duration: '1h0m0s',
-        dnsNames: ['api.payments.services.internal'], privateKey: { algorithm: 'ECDSA', size: 256 }, usages: ['digital signature', 'server auth', 'client auth'] },
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'dns', namespace: 'payments' },
+      spec: {
+        secretName: 'dns',
+        issuerRef: { name: 'vault-services', kind: 'Issuer', group: 'cert-manager.io' },
+        duration: '1h0m0s',
+        dnsNames: ['api.payments.services.internal'],
+        privateKey: { algorithm: 'ECDSA', size: 256 },
+        usages: ['digital signature', 'server auth', 'client auth'],
+      },
     }, { cr: { identity: serviceAccountIdentity('payments', 'api') } }),
   },
   ...([

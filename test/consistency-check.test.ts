@@ -7,16 +7,21 @@ import * as YAML from 'yaml';
 import { buildReferenceScenario } from '../examples/reference/scenario';
 import { ConsistencyCheck, ConsistencyFindingKind } from '../src';
 
+/** The reference outputs: the manifests, the Vault stack, and the cluster's CA publication stack (its own stack). */
 function referenceOutputs() {
-  const { chart, vault } = buildReferenceScenario(K8sTesting.app(), TfTesting.app());
-  return { manifests: K8sTesting.synth(chart), terraform: JSON.parse(TfTesting.synth(vault, true)) };
+  const { chart, vault, cluster } = buildReferenceScenario(K8sTesting.app(), TfTesting.app());
+  return {
+    manifests: K8sTesting.synth(chart),
+    terraform: JSON.parse(TfTesting.synth(vault, true)),
+    publication: JSON.parse(TfTesting.synth(cluster.caPublicationStack!, true)),
+  };
 }
 
 /** Applies `mutate` to a deep copy of the reference outputs and returns the findings. */
 function findingsAfter(mutate: (o: { manifests: any[]; terraform: any }) => void) {
   const outputs = JSON.parse(JSON.stringify(referenceOutputs()));
   mutate(outputs);
-  return ConsistencyCheck.check(outputs.manifests, outputs.terraform);
+  return ConsistencyCheck.check(outputs.manifests, [outputs.terraform, outputs.publication]);
 }
 
 const issuer = (o: { manifests: any[] }, ns = 'payments') => o.manifests.find((m) => m.kind === 'Issuer' && m.metadata.namespace === ns);
@@ -25,9 +30,9 @@ const authRole = (o: { terraform: any }) => tf(o, 'vault_kubernetes_auth_backend
 
 describe('ConsistencyCheck', () => {
   test('the reference scenario is consistent', () => {
-    const { manifests, terraform } = referenceOutputs();
+    const { manifests, terraform, publication } = referenceOutputs();
     expect(manifests.filter((m: any) => m.kind === 'Issuer')).toHaveLength(3);
-    expect(ConsistencyCheck.check(manifests, terraform)).toEqual([]);
+    expect(ConsistencyCheck.check(manifests, [terraform, publication])).toEqual([]);
   });
 
   test.each<[string, ConsistencyFindingKind, (o: any) => void]>([
@@ -116,7 +121,8 @@ describe('ConsistencyCheck rules and scale', () => {
   test('a skipped rule reports nothing', () => {
     const outputs = JSON.parse(JSON.stringify(referenceOutputs()));
     authRole(outputs).audience = 'vault://x/y';
-    expect(ConsistencyCheck.check(outputs.manifests, outputs.terraform, { skip: [ConsistencyFindingKind.ISSUER_AUDIENCE] })).toEqual([]);
+    const skip = [ConsistencyFindingKind.ISSUER_AUDIENCE];
+    expect(ConsistencyCheck.check(outputs.manifests, [outputs.terraform, outputs.publication], { skip })).toEqual([]);
   });
 
   test('checkOutputs reads outputs far beyond 10 MiB of YAML from disk (2,600 tenants) and finds the one break', () => {

@@ -10,11 +10,11 @@ import { Testing as TfTesting } from 'cdktf';
 import { errorOf, hierarchyOf, newScope, newTenant, objects, synthBoth, TestScope } from './util';
 import { buildMeshScenario, TRUST_DOMAIN } from '../examples/mesh/scenario';
 import { csiVolumeProblems } from '../scripts/csi-volumes';
-import { RequesterPolicy } from '../src/tenants/requester-policy';
 import {
   ConsistencyCheck, ConsistencyFindingKind, InMemoryCertificate, IstioCsr, KeyAlgorithm, PrivateKeyEncoding, SpiffeCsiDriver, SpiffeIdentity,
   TrustBundle,
 } from '../src';
+import { RequesterPolicy } from '../src/tenants/requester-policy';
 
 const HELM = path.join(__dirname, '..', 'upstream', 'helm');
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -263,7 +263,9 @@ describe('IstioCsr (istio-csr v0.17.0) and the mesh example', () => {
   });
 
   test('the mesh example is consistent, and its workload volumes pass the drivers\' own checks', () => {
-    expect(ConsistencyCheck.check(built.manifests, built.terraform, { cluster: 'primary' })).toEqual([]);
+    // The CA ConfigMap the bundle reads is published by the cluster's own publication stack.
+    const publication = JSON.parse(TfTesting.synth(built.cluster.caPublicationStack!, true));
+    expect(ConsistencyCheck.check(built.manifests, [built.terraform, publication], { cluster: 'primary' })).toEqual([]);
     for (const w of objects(built.manifests, 'Deployment')) expect(csiVolumeProblems(w)).toEqual([]);
   });
 
@@ -340,17 +342,18 @@ describe('ConsistencyCheck rules for the new paths', () => {
     const svid = objects(manifests, 'CertificateRequestPolicy', 'payments-vault-services-sa-api')[0];
     svid.spec.allowed.uris.validations = [];
     objects(manifests, 'RoleBinding', 'vault-services-approver-policy-sa-api')[0].subjects.push({ kind: 'ServiceAccount', name: 'billing', namespace: 'payments' });
-    const mesh = objects(manifests, 'CertificateRequestPolicy', 'istio-system-istio-ca-istio-csr')[0];
+    const istioCsr = objects(manifests, 'CertificateRequestPolicy', 'istio-system-istio-ca-istio-csr')[0];
     objects(manifests, 'RoleBinding', 'istio-ca-approver-policy-istio-csr')[0].subjects.push({ kind: 'Group', name: 'system:authenticated' });
-    mesh.spec.allowed.isCA = true;
-    const found = findings(manifests, terraform).filter((f) => [ConsistencyFindingKind.POLICY_IDENTITY, ConsistencyFindingKind.IS_CA].includes(f.kind));
+    istioCsr.spec.allowed.isCA = true;
+    const kinds = [ConsistencyFindingKind.POLICY_IDENTITY, ConsistencyFindingKind.IS_CA];
+    const found = findings(manifests, terraform).filter((f) => kinds.includes(f.kind));
     expect(found.map((f) => `${f.kind} ${f.object}: ${f.message}`)).toEqual([
       'policy-identity CertificateRequestPolicy payments-vault-services-sa-api: allows URI SANs without a validation binding them to the one requester ' +
       "meant to ask for them (cr.username == 'system:serviceaccount:<namespace>:<name>'): anyone who may use the policy could obtain those identities",
-      "policy-identity CertificateRequestPolicy istio-system-istio-ca-istio-csr: Group system:authenticated may use it, but its identities are bound to " +
+      'policy-identity CertificateRequestPolicy istio-system-istio-ca-istio-csr: Group system:authenticated may use it, but its identities are bound to ' +
       'ServiceAccount cert-manager/cert-manager-istio-csr: grant its use to that account alone',
       "is-ca CertificateRequestPolicy istio-system-istio-ca-istio-csr: allows isCA: a workload could issue itself a CA (the intermediates' path length 0 " +
-      "would still refuse its leaves, but the CA certificate itself is issued); set allowed.isCA to false",
+      'would still refuse its leaves, but the CA certificate itself is issued); set allowed.isCA to false',
     ]);
   });
 

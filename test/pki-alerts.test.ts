@@ -10,10 +10,10 @@ function setup(props: Partial<PkiAlertsProps> = {}, scopeOptions: ScopeOptions =
   newTenant(scope);
   const alerts = new PkiAlerts(scope.chart, 'alerts', { hierarchy: pki, ...props });
   newTenant(scope, { namespace: 'auth', domains: ['auth.services.internal'], maxDuration: Duration.hours(48) }, 'auth');
-  const { manifests, terraform } = synthBoth(scope);
+  const { manifests, terraform, publication } = synthBoth(scope);
   const [rule] = objects(manifests, 'PrometheusRule', 'pki-pki-alerts');
   const rules = rule.spec.groups.flatMap((g: any) => g.rules);
-  return { scope, pki, alerts, rule, rules, terraform, manifests };
+  return { scope, pki, alerts, rule, rules, terraform, publication, manifests };
 }
 
 const alertsNamed = (rules: any[], name: string) => rules.filter((r) => r.alert === name);
@@ -125,8 +125,9 @@ describe('PkiAlerts', () => {
   });
 
   test('the alerts make Terraform publish the CA certificates they watch into their cluster', () => {
-    const { terraform } = setup();
-    expect(Object.keys(terraform.resource.kubernetes_config_map_v1)).toEqual(['primary_pki_ca-certificates']);
+    const { terraform, publication } = setup();
+    expect(terraform.resource.kubernetes_config_map_v1).toBeUndefined();
+    expect(Object.keys(publication.resource.kubernetes_config_map_v1)).toEqual(['primary_pki_ca-certificates']);
   });
 
   test('the namespace label is configurable per cluster (honorLabels: true)', () => {

@@ -2,10 +2,10 @@ import { Duration, Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
 import * as fc from 'fast-check';
 import {
-  ClusterChart, ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TrustBundle, VaultPkiStack,
-  VaultServerCa,
+  ClusterChart, ConsistencyCheck, KeyAlgorithm, PkiAlerts, PkiCluster, PkiHierarchy, ShortLivedCertificate, Tenant, TokenReviewer, TrustBundle,
+  VaultPkiStack, VaultServerCa,
 } from '../src';
-import { celAccepts, EXAMPLE_CA_PEM, resolveRef } from './util';
+import { celAccepts, EXAMPLE_CA_PEM, KUBERNETES_CA_PEM, resolveRef } from './util';
 import { PkiValidationError } from '../src/core/errors';
 
 /* ------------------------------------------------------------------------------------------------
@@ -84,8 +84,14 @@ function build(spec: ScenarioSpec) {
     root: { commonName: `${spec.name} root`, ttl: Duration.days(spec.rootDays), keyAlgorithm: spec.rootKey },
     intermediates: spec.intermediates.map((i) => ({ name: i.name, domains: [i.domain], ttl: Duration.days(i.days), keyAlgorithm: i.key })),
   });
-  const charts = CLUSTERS.map((name) =>
-    new ClusterChart(k8s, name, { cluster: new PkiCluster(vault, name), ruleLabels: { release: 'kube-prometheus-stack' } }));
+  // Vault runs in the first cluster; the second is reached by its API server's URL, and its tokens review themselves.
+  const clusterOf = (name: string, i: number) => new PkiCluster(vault, name, i === 0 ? {} : {
+    kubernetesHost: `https://api.${name}.internal:6443`,
+    kubernetesCaCertificate: KUBERNETES_CA_PEM,
+    tokenReviewer: TokenReviewer.clientToken('https://kubernetes.default.svc.cluster.local'),
+  });
+  const charts = CLUSTERS.map((name, i) =>
+    new ClusterChart(k8s, name, { cluster: clusterOf(name, i), ruleLabels: { release: 'kube-prometheus-stack' } }));
   spec.tenants.forEach((t, i) => {
     const intermediate = pki.intermediates[t.intermediate];
     const domain = `${t.ns}.${intermediate.domains[0]}`;
@@ -120,7 +126,9 @@ function build(spec: ScenarioSpec) {
     new PkiAlerts(chart, 'alerts', { hierarchy: pki });
   }
   const clusters = charts.map((chart) => ({ name: chart.cluster.name, manifests: K8sTesting.synth(chart) }));
-  return { clusters, manifests: clusters.flatMap((c) => c.manifests), terraform: JSON.parse(TfTesting.synth(vault, true)) };
+  // The CA publication of each cluster is its own stack.
+  const publications = charts.map((c) => JSON.parse(TfTesting.synth((c.cluster as PkiCluster).caPublicationStack!, true)));
+  return { clusters, manifests: clusters.flatMap((c) => c.manifests), terraform: JSON.parse(TfTesting.synth(vault, true)), publications };
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -137,7 +145,9 @@ const referenced = (tf: any, value: string) => {
   return tf.resource[type][id];
 };
 
-function assertInvariants({ clusters, manifests, terraform }: { clusters: { name: string; manifests: any[] }[]; manifests: any[]; terraform: any }) {
+function assertInvariants({ clusters, manifests, terraform, publications }: {
+  clusters: { name: string; manifests: any[] }[]; manifests: any[]; terraform: any; publications: any[];
+}) {
   const ref = (v: any) => resolveRef(terraform, v);
   const roots = all(terraform, 'vault_pki_secret_backend_root_cert');
   const rootMounts = new Set(roots.map((r) => ref(r.backend)));
@@ -197,7 +207,7 @@ function assertInvariants({ clusters, manifests, terraform }: { clusters: { name
   }
   // H6 (and every cross reference): the consistency check finds nothing
   expect(kinds(manifests, 'ClusterIssuer')).toEqual([]);
-  for (const c of clusters) expect(ConsistencyCheck.check(c.manifests, terraform, { cluster: c.name })).toEqual([]);
+  for (const c of clusters) expect(ConsistencyCheck.check(c.manifests, [terraform, ...publications], { cluster: c.name })).toEqual([]);
   // One PKI role and policy per tenant, one auth role per placement on a cluster's own mount.
   expect(all(terraform, 'vault_kubernetes_auth_backend_role')).toHaveLength(kinds(manifests, 'Issuer').length);
   for (const sa of kinds(manifests, 'ServiceAccount')) expect(sa.automountServiceAccountToken).toBe(false);
@@ -237,7 +247,8 @@ function assertInvariants({ clusters, manifests, terraform }: { clusters: { name
   for (const b of kinds(manifests, 'Bundle')) {
     expect(JSON.stringify(b.spec.sources)).not.toContain('useDefaultCAs');
     expect(Object.keys(b.spec.target.namespaceSelector.matchLabels).length).toBeGreaterThan(0);
-    const published = all(terraform, 'kubernetes_config_map_v1').map((cm) => cm.metadata.name);
+    expect(all(terraform, 'kubernetes_config_map_v1')).toEqual([]);
+    const published = publications.flatMap((p) => all(p, 'kubernetes_config_map_v1')).map((cm) => cm.metadata.name);
     for (const s of b.spec.sources) expect(published).toContain(s.configMap.name);
   }
   // H10

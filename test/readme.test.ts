@@ -12,8 +12,16 @@ describe('README', () => {
   test('the quick start is examples/quick-start/main.ts, importing the package', () => {
     const block = /<!-- quick-start:[^\n]*-->\n```ts\n([\s\S]*?)```\n<!-- \/quick-start -->/.exec(README);
     expect(block).not.toBeNull();
-    const example = fs.readFileSync(path.join(ROOT, 'examples', 'quick-start', 'main.ts'), 'utf8').replace("from '../../src';", "from 'cdk8s-vault-pki';");
+    const example = fs.readFileSync(path.join(ROOT, 'examples', 'quick-start', 'main.ts'), 'utf8');
+    expect(example).toContain("from 'cdk8s-vault-pki';");
+    expect(example).not.toMatch(/from '\.\.\//);
     expect(block![1]).toBe(example);
+  });
+
+  test('the Python quick start is examples/quick-start-python/main.py', () => {
+    const block = /<!-- quick-start-python:[^\n]*-->\n```python\n([\s\S]*?)```\n<!-- \/quick-start-python -->/.exec(README);
+    expect(block).not.toBeNull();
+    expect(block![1]).toBe(fs.readFileSync(path.join(ROOT, 'examples', 'quick-start-python', 'main.py'), 'utf8'));
   });
 
   test('every consistency rule is listed with its description', () => {

@@ -6,8 +6,8 @@
 // (test/models/vault-pki). Every pair is either refused at plan or safe at every step; there is no third outcome.
 import { Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
-import { chainOf, isRevoked, readIssuer, VaultState } from './models/vault-pki/vault';
 import { install, replay, ReplayResult, signedSerial, Start } from './models/vault-pki/replay';
+import { chainOf, isRevoked, readIssuer, VaultState } from './models/vault-pki/vault';
 import { planGuards, terraformAvailable, VaultState as PlanVault } from './terraform-plan/harness';
 import { buildReferenceScenario, CaGenerations } from '../examples/reference/scenario';
 import { COMPROMISE_REPLACE, COMPROMISE_REVOKE, PREPARE, RETIRE, SWITCH } from '../examples/rotation/phases';
@@ -61,7 +61,7 @@ function planVault(start: Start): PlanVault {
   return {
     revokedSignatures: signatures.filter(([, r]) => typeof r.values.serial_number === 'string' && isRevoked(vault, r.values.serial_number as string))
       .map(([addr]) => addr.split('.')[1]),
-    mounts: Object.fromEntries(Object.keys(vault.mounts).map((m) => [m, { description: `a CA (cdk8s-vault-pki, stack vault)` }])),
+    mounts: Object.fromEntries(Object.keys(vault.mounts).map((m) => [m, { description: 'a CA (cdk8s-vault-pki, stack vault)' }])),
     pki: Object.fromEntries(Object.entries(vault.mounts).map(([path, m]) => [path, {
       defaultIssuerId: m.defaultIssuer,
       issuers: Object.fromEntries(Object.values(m.issuers).map((i) => [i.id, i.name])),

@@ -232,7 +232,7 @@ describe('ShortLivedCertificate', () => {
     test("a certificate in another cluster than its Issuer's is refused (an Issuer serves its own cluster)", () => {
       const scope = newScope();
       const issuer = newIssuer(scope);
-      const other = new ClusterChart(K8sTesting.app(), 'edge', { cluster: new PkiCluster(scope.vault, 'edge'), ruleLabels: {} });
+      const other = new ClusterChart(K8sTesting.app(), 'edge', { cluster: new PkiCluster(scope.vault, 'edge', { kubernetesHost: 'https://api.edge.internal:6443' }), ruleLabels: {} });
       expect(errorOf(() => new ShortLivedCertificate(other, 'web', { issuer, dnsNames: ['web.payments.services.internal'] })))
         .toMatch(/'issuer' \(payments\/vault-services\) lives in cluster 'primary', but this certificate is in cluster 'edge'/);
     });

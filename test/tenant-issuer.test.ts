@@ -3,10 +3,10 @@ import { Testing as TfTesting } from 'cdktf';
 import {
   ClusterChart, IntermediateCa, KeyAlgorithm, KeyUsage, PkiCluster, PkiHierarchy, PkiNames, Tenant, TenantProps, VaultPkiStack, VaultServerCa,
 } from '../src';
-import { RequesterPolicy } from '../src/tenants/requester-policy';
 import {
   celAccepts, errorOf, EXAMPLE_CA_PEM, hierarchyOf, newScope, newTenant, objects, resolveRef, resource, resources, synthBoth,
 } from './util';
+import { RequesterPolicy } from '../src/tenants/requester-policy';
 
 /** Only the tenant's Terraform resources (role, policy, auth role). */
 function tenantTerraform(terraform: any) {
@@ -329,7 +329,7 @@ describe('Tenant (Vault half) placed on a cluster (TenantIssuer)', () => {
 
     test('the same tenant in two clusters: one role and policy, one auth role per cluster', () => {
       const scope = newScope();
-      const second = new PkiCluster(scope.vault, 'secondary');
+      const second = new PkiCluster(scope.vault, 'secondary', { kubernetesHost: 'https://api.secondary.internal:6443' });
       const chart2 = new ClusterChart(K8sTesting.app(), 'pki2', { cluster: second, ruleLabels: {} });
       const issuer = newTenant(scope);
       issuer.tenant.placeOn(chart2);

@@ -14,8 +14,10 @@ function newBundle(props: Partial<TrustBundleProps> = {}, scope: TestScope = new
 describe('TrustBundle', () => {
   test('snapshot of the defaults (Bundle + the Terraform that publishes its source)', () => {
     const { scope } = newBundle();
-    const { manifests, terraform } = synthBoth(scope);
-    expect({ manifests, configMap: terraform.resource.kubernetes_config_map_v1, provider: terraform.provider.kubernetes }).toMatchSnapshot();
+    const { manifests, terraform, publication } = synthBoth(scope);
+    expect(terraform.resource.kubernetes_config_map_v1).toBeUndefined();
+    expect({ manifests, configMap: publication.resource.kubernetes_config_map_v1, provider: publication.provider.kubernetes, data: publication.data })
+      .toMatchSnapshot();
   });
 
   test('H9: only this hierarchy\'s root, no public CAs, into a ConfigMap, in labelled namespaces only', () => {
@@ -30,18 +32,22 @@ describe('TrustBundle', () => {
 
   test('H9: the source is wired from the Terraform side: the ConfigMap the Bundle names holds the Vault certificates', () => {
     const { scope, pki } = newBundle();
-    const { manifests, terraform } = synthBoth(scope);
+    const { manifests, publication } = synthBoth(scope);
     const [bundle] = objects(manifests, 'Bundle');
-    const configMap = resource(terraform, 'kubernetes_config_map_v1');
+    const configMap = resource(publication, 'kubernetes_config_map_v1');
     expect(configMap.metadata).toMatchObject({ name: bundle.spec.sources[0].configMap.name, namespace: pki.caPublicationNamespace });
-    expect(configMap.data[bundle.spec.sources[0].configMap.key]).toBe('${join("\\n", [vault_pki_secret_backend_root_cert.pki_root_certificate.certificate])}');
-    expect(configMap.data['root.crt']).toBe('${vault_pki_secret_backend_root_cert.pki_root_certificate.certificate}');
-    expect(configMap.data['intermediate-services.crt']).toBe('${vault_pki_secret_backend_root_sign_intermediate.pki_int_services_signed.certificate}');
-    expect(configMap.data['ca-certificates.crt']).toMatch(/^\$\{join\("\\n", \[vault_pki_secret_backend_root_cert.pki_root_certificate.certificate, /);
-    // Written into this cluster: its own provider alias, credentials from the environment (a kubeconfig context).
+    // Read from Vault's named issuers at plan time, in the cluster's own stack (never the CA stack).
+    expect(configMap.data[bundle.spec.sources[0].configMap.key]).toBe('${join("\\n", [data.vault_pki_secret_backend_issuer.pki-root_root.certificate])}');
+    expect(configMap.data['root.crt']).toBe('${data.vault_pki_secret_backend_issuer.pki-root_root.certificate}');
+    expect(configMap.data['intermediate-services.crt']).toBe('${data.vault_pki_secret_backend_issuer.pki-int-services_services.certificate}');
+    expect(publication.data.vault_pki_secret_backend_issuer['pki-root_root']).toEqual({ backend: 'pki-root', issuer_ref: 'root' });
+    expect(configMap.data['ca-certificates.crt']).toMatch(/^\$\{join\("\\n", \[data.vault_pki_secret_backend_issuer.pki-root_root.certificate, /);
+    // Written into this cluster only: Vault in the cluster (no host given), so an explicit kubeconfig path (a variable
+    // without a default) and the cluster's context; never a bare context.
     expect(configMap.provider).toBe('kubernetes.kubernetes-primary');
-    expect(terraform.provider.kubernetes).toEqual([{ alias: 'kubernetes-primary', config_context: 'primary' }]);
-    expect(JSON.stringify(terraform)).not.toMatch(/PRIVATE KEY|private_key"/);
+    expect(publication.provider.kubernetes).toEqual([{ alias: 'kubernetes-primary', config_context: 'primary', config_path: '${var.kubeconfig_primary}' }]);
+    expect(publication.variable.kubeconfig_primary).toMatchObject({ type: 'string', nullable: false });
+    expect(JSON.stringify(publication)).not.toMatch(/PRIVATE KEY|private_key"/);
   });
 
   test('migration: two hierarchies in one bundle; intermediates, extra PEMs and truststores on request', () => {
@@ -63,7 +69,7 @@ describe('TrustBundle', () => {
       pkcs12Key: 'truststore.p12',
       key: 'ca.pem',
     });
-    const { manifests, terraform } = synthBoth(scope);
+    const { manifests, publication } = synthBoth(scope);
     const [bundle] = objects(manifests, 'Bundle');
     expect(bundle.spec.sources).toEqual([
       { configMap: { name: 'pki2027-ca-certificates', key: 'roots.crt' } },
@@ -75,7 +81,7 @@ describe('TrustBundle', () => {
     ]);
     expect(bundle.spec.target.configMap).toEqual({ key: 'ca.pem' });
     expect(bundle.spec.target.additionalFormats).toEqual({ jks: { key: 'truststore.jks' }, pkcs12: { key: 'truststore.p12' } });
-    expect(Object.keys(terraform.resource.kubernetes_config_map_v1).sort()).toEqual(['primary_pki2027_ca-certificates', 'primary_pki_ca-certificates']);
+    expect(Object.keys(publication.resource.kubernetes_config_map_v1).sort()).toEqual(['primary_pki2027_ca-certificates', 'primary_pki_ca-certificates']);
   });
 
   test('mount() puts the bundle read-only into a workload', () => {
@@ -132,9 +138,10 @@ describe('TrustBundle', () => {
         root: { commonName: 'acme-root-ca' }, intermediates: [{ name: 'services', domains: ['services.internal'] }],
       });
       new TrustBundle(scope.chart, 'internal-ca', { hierarchy: imported, namespaceLabels: { x: 'y' } });
-      const { manifests, terraform } = synthBoth(scope);
+      const { manifests, terraform, publication } = synthBoth(scope);
       expect(objects(manifests, 'Bundle')[0].spec.sources).toEqual([{ configMap: { name: 'pki-ca-certificates', key: 'roots.crt' } }]);
       expect(terraform.resource?.kubernetes_config_map_v1).toBeUndefined(); // published by the program that holds the hierarchy
+      expect(publication).toBeUndefined();
     });
   });
 });

@@ -72,6 +72,8 @@ export interface Outputs {
   readonly manifests: any[];
   /** The parsed Terraform JSON of the Vault stack, validated by cdktf. */
   readonly terraform: any;
+  /** The parsed Terraform JSON of the cluster's CA publication stack, when a TrustBundle or PkiAlerts created it. */
+  readonly publication?: any;
 }
 
 /** Synthesizes both outputs (`Testing.synth(stack, true)`: with validations). */
@@ -79,6 +81,7 @@ export function synthBoth(scope: TestScope): Outputs {
   return {
     manifests: K8sTesting.synth(scope.chart),
     terraform: JSON.parse(TfTesting.synth(scope.vault, true)),
+    publication: scope.cluster.caPublicationStack ? JSON.parse(TfTesting.synth(scope.cluster.caPublicationStack, true)) : undefined,
   };
 }
 

@@ -8,10 +8,12 @@ const stack = (props: Partial<VaultPkiStackProps>) => new VaultPkiStack(TfTestin
 });
 
 describe('VaultPkiStack', () => {
-  test('the Vault provider with the address, no credentials, a relative local state path', () => {
+  test('the Vault provider with the address, no credentials, a relative local state path outside cdktf.out', () => {
     const tf = JSON.parse(TfTesting.synth(stack({}), true));
     expect(tf.provider.vault).toEqual([{ address: 'https://vault.internal:8200' }]);
-    expect(tf.terraform.backend).toEqual({ local: { path: 'terraform.vault.tfstate' } });
+    // Terraform runs in cdktf.out/stacks/vault/: the state goes to terraform-state/ beside cdktf.out/, which a
+    // synthesis may rewrite and git ignores (it was cdktf.out/stacks/vault/terraform.vault.tfstate).
+    expect(tf.terraform.backend).toEqual({ local: { path: '../../../terraform-state/vault.tfstate' } });
     expect(JSON.stringify(tf)).not.toMatch(/token|password|secret_id/i);
   });
 
@@ -51,6 +53,21 @@ describe('VaultPkiStack', () => {
     expect(backendOf(StateBackend.none())).toBeUndefined();
     expect(errorOf(() => backendOf(StateBackend.s3({ bucket: 'state', region: 'eu-central-1', dynamodbTable: '' }))))
       .toMatch(/'backend' \(s3\): 'dynamodbTable' is empty; S3 state needs a lock table/);
+  });
+
+  test('local state: a folder beside cdktf.out (never inside it); every backend says where each stack\'s state lives', () => {
+    const backendOf = (backend: StateBackend, id = 'tenants-03') =>
+      JSON.parse(TfTesting.synth(new VaultPkiStack(TfTesting.app(), id, { address: 'https://vault.internal:8200', serverCa: VaultServerCa.fromPem(CA), backend })))
+        .terraform.backend;
+    expect(backendOf(StateBackend.local({ directory: 'state/pki' }))).toEqual({ local: { path: '../../../state/pki/tenants-03.tfstate' } });
+    expect(errorOf(() => backendOf(StateBackend.local({ directory: 'cdktf.out/state' })))).toMatch(/'directory' \(cdktf.out\/state\) is inside cdktf.out/);
+    expect(errorOf(() => backendOf(StateBackend.local({ directory: '../elsewhere' })))).toMatch(/must be a relative folder without '.' or '..' segments/);
+    expect(StateBackend.local().stateLocation('pki-platform')).toBe('local:terraform-state/pki-platform.tfstate');
+    expect(StateBackend.s3({ bucket: 'b', region: 'r', dynamodbTable: 't', keyPrefix: 'vault-pki' }).stateLocation('team-shop-00'))
+      .toBe('s3://b/vault-pki/team-shop-00.tfstate');
+    expect(StateBackend.gcs({ bucket: 'b' }).stateLocation('x')).toBe('gs://b/cdk8s-vault-pki/x');
+    expect(StateBackend.terraformCloud({ organization: 'acme', workspacePrefix: 'pki-' }).stateLocation('x')).toBe('cloud://app.terraform.io/acme/pki-x');
+    expect(StateBackend.none().stateLocation('x')).toBeUndefined();
   });
 
   test('errors', () => {

@@ -22,8 +22,8 @@ const CLIENT = 'mtls.auth.services.internal';
 
 function plan(generations: CaGenerations): TerraformPki {
   const tf = TfTesting.app({ context: { 'cdk8s-vault-pki:now': NOW } });
-  const { vault } = buildReferenceScenario(K8sTesting.app(), tf, generations);
-  return new TerraformPki(JSON.parse(TfTesting.synth(vault, true)), 'primary_pki_ca-certificates');
+  const { vault, cluster } = buildReferenceScenario(K8sTesting.app(), tf, generations);
+  return new TerraformPki(JSON.parse(TfTesting.synth(vault, true)), JSON.parse(TfTesting.synth(cluster.caPublicationStack!, true)), 'primary_pki_ca-certificates');
 }
 
 /** The CAs and leaves of one rotation, minted as the phases create them in Vault (a generation's certificate never changes). */

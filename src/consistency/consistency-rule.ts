@@ -69,6 +69,35 @@ export enum ConsistencyFindingKind {
   ROTATION_DEFAULT_ISSUER = 'rotation-default-issuer',
   /** An intermediate generation is signed without path length 0, without its domains as name constraints, or with the CSR's values. */
   ROTATION_SIGNATURE = 'rotation-signature',
+  /**
+   * The Issuer's PKI mount, Vault role, auth mount and auth role are not all in the Vault (address and Vault namespace)
+   * the Issuer calls: a program that typed another address or namespace writes its roles where no CA is.
+   */
+  ISSUER_VAULT = 'issuer-vault',
+  /** The Issuer's Vault role allows domains outside its intermediate's name constraints (every such certificate is refused by clients). */
+  ROLE_CONSTRAINTS = 'role-constraints',
+  /**
+   * The cluster's auth mount reviews each login token with the token itself (Vault outside the cluster), but the
+   * Issuer's token carries no API server audience or its service account may not create TokenReviews.
+   */
+  ISSUER_TOKEN_REVIEW = 'issuer-token-review',
+  /**
+   * A Terraform Kubernetes provider that does not name one cluster alone (host and CA, or an explicit kubeconfig
+   * path), a stack that writes into several clusters, or a stack that holds CA mounts and talks to a cluster.
+   */
+  KUBERNETES_PROVIDER = 'kubernetes-provider',
+  /** Two Terraform stacks keep their state in one place: each apply overwrites the other's state. */
+  STATE_OWNER = 'state-owner',
+  /** Two Terraform stacks define the same Vault PKI role, policy, auth role or mount: the last apply wins. */
+  VAULT_OWNER = 'vault-owner',
+  /** Two GitOps trees write the same Argo CD ApplicationSet, or generate the same Application: they overwrite and prune each other. */
+  GITOPS_OWNER = 'gitops-owner',
+  /** A program's outputs contradict the fleet contract (its Vault, intermediates, clusters, namespaces, stacks, ApplicationSet). */
+  FLEET_CONTRACT = 'fleet-contract',
+  /** A tenant Issuer's namespace is not a Namespace object of the GitOps tree, or lacks the labels the cluster's Bundles select. */
+  TENANT_NAMESPACE = 'tenant-namespace',
+  /** A custom resource of a GitOps tree without SkipDryRunOnMissingResource: Argo CD refuses the whole sync while its chart is missing. */
+  GITOPS_SYNC = 'gitops-sync',
 }
 
 /** One reference that does not resolve between the Kubernetes manifests and the Terraform. */
@@ -95,5 +124,7 @@ export interface ConsistencyRuleInfo {
  * @internal
  */
 export interface ConsistencyRule extends ConsistencyRuleInfo {
+  /** Runs once over the whole fleet (checkFleet's fleet-wide pass, and single-program checks), not per cluster. */
+  readonly fleet?: boolean;
   check(index: OutputIndex, report: (object: string, message: string) => void): void;
 }

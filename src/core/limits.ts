@@ -54,6 +54,11 @@ export class PkiLimits {
   public static readonly DRAIN_PERIOD = Duration.hours(72);
   /** Clock skew allowed for the timestamps of a rotation (`preparedSince`, `drainingSince` in the future). */
   public static readonly ROTATION_CLOCK_SKEW = Duration.minutes(5);
+  /**
+   * How long a CertificateRequest may stay neither approved nor denied before the approval rollout alerts (and the
+   * window new denials are counted over): 15 minutes, well above approver-policy's and cert-manager's reaction time.
+   */
+  public static readonly APPROVAL_WINDOW = Duration.minutes(15);
   /** Highest generation number of a CA (its names stay short: `<ca>-g<N>`). */
   public static readonly GENERATION_MAX = 999;
 
@@ -63,6 +68,8 @@ export class PkiLimits {
   public static readonly INTERMEDIATE_NAME_MAX_LENGTH = 40;
   /** Longest name of a cluster (part of its Kubernetes auth mount path and output folder). */
   public static readonly CLUSTER_NAME_MAX_LENGTH = 40;
+  /** Longest name of a fleet program (part of its Argo CD ApplicationSet and Application names and of its stack ids). */
+  public static readonly PROGRAM_NAME_MAX_LENGTH = 30;
 
   private constructor() {}
 }

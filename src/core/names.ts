@@ -11,6 +11,9 @@ export class PkiNames {
   /** The recording rule each tenant emits: its identity and maximum certificate lifetime (what the alerts join on). */
   public static readonly TENANT_RECORD = 'vault_pki:tenant_max_duration_seconds';
 
+  /** The PrometheusRule of an approval rollout (one per cluster). */
+  public static readonly APPROVAL_RULE_NAME = 'vault-pki-approval';
+
   /** The folder name of a cluster's cluster-scoped objects. */
   public static readonly CLUSTER_SCOPED_FOLDER = '_cluster';
 
@@ -37,6 +40,12 @@ export class PkiNames {
 
   /** Default key of the trust bundle in the ConfigMaps trust-manager writes. */
   public static readonly CA_BUNDLE_KEY = 'ca-bundle.crt';
+
+  /** File name of the fleet contract the platform program writes next to its GitOps tree. */
+  public static readonly FLEET_CONTRACT_FILE = 'fleet-contract.json';
+
+  /** Label naming the program (repository and pipeline) that writes an Argo CD ApplicationSet or Namespace. */
+  public static readonly PROGRAM_LABEL = 'vault-pki.cdk8s.io/program';
 
   /**
    * The labels of every Kubernetes object the library emits: `app.kubernetes.io/managed-by`, and
@@ -237,12 +246,6 @@ export class PkiNames {
     return `${base}/v1/${ns}${path}`;
   }
 
-  /** File name of the fleet contract the platform program writes next to its GitOps tree. */
-  public static readonly FLEET_CONTRACT_FILE = 'fleet-contract.json';
-
-  /** Label naming the program (repository and pipeline) that writes an Argo CD ApplicationSet or Namespace. */
-  public static readonly PROGRAM_LABEL = 'vault-pki.cdk8s.io/program';
-
   /** The Argo CD ApplicationSet of a program: `vault-pki-<program>`. */
   public static applicationSetName(program: string): string {
     return `vault-pki-${program}`;
@@ -281,7 +284,7 @@ export class PkiNames {
    * validated lower-case name (GitOpsOutput refuses anything else), so no path leaves the tree and no two differ only
    * in case.
    */
-  public static objectFile(cluster: string, kind: string, namespace: string | undefined, name: string): string {
+  public static objectFile(cluster: string, kind: string, name: string, namespace?: string): string {
     return `${PkiNames.namespaceFolder(cluster, namespace)}/${kind.toLowerCase()}-${name}.yaml`;
   }
 
@@ -291,6 +294,44 @@ export class PkiNames {
    */
   public static terraformId(...parts: string[]): string {
     return parts.join('_');
+  }
+
+  /**
+   * The approver-policy CertificateRequestPolicy of a public ACME issuer: `<namespace>-<issuer>-acme` for a namespaced
+   * Issuer, `cluster-<issuer>-acme` for a ClusterIssuer (`cluster` is not a valid namespace name for it to clash with:
+   * namespaces may be called so, but a tenant policy is `<namespace>-<issuer>` without the suffix).
+   */
+  public static publicIssuerPolicyName(issuerName: string, namespace?: string): string {
+    return `${namespace ?? 'cluster'}-${issuerName}-acme`;
+  }
+
+  /** The Secret cert-manager keeps a public ACME issuer's account key in: `<issuer>-acme-account`. */
+  public static acmeAccountKeySecretName(issuerName: string): string {
+    return `${issuerName}-acme-account`;
+  }
+
+  /** The PrometheusRule of a public ACME issuer's alerts: `<namespace or cluster>-<issuer>-acme-alerts`. */
+  public static publicIssuerAlertRuleName(issuerName: string, namespace?: string): string {
+    return `${PkiNames.publicIssuerPolicyName(issuerName, namespace)}-alerts`;
+  }
+
+  /**
+   * The signer name cert-manager's approval webhook checks `approve` on (v1.21.1
+   * `internal/webhook/admission/certificaterequest/approval`): `issuers.cert-manager.io/<namespace>.<name>` or
+   * `clusterissuers.cert-manager.io/<name>`.
+   */
+  public static signerName(issuerName: string, namespace?: string): string {
+    return namespace === undefined ? `clusterissuers.cert-manager.io/${issuerName}` : `issuers.cert-manager.io/${namespace}.${issuerName}`;
+  }
+
+  /** A blackbox-exporter Probe of served certificates: `<probes>-<n>` (one per target, numbered from 1). */
+  public static certificateProbeName(probes: string, index: number): string {
+    return `${probes}-${index}`;
+  }
+
+  /** The PrometheusRule of served-certificate probes: `<probes>-alerts`. */
+  public static certificateProbeRuleName(probes: string): string {
+    return `${probes}-alerts`;
   }
 
   private constructor() {}

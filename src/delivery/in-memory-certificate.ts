@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LeafCertificateOptions } from './leaf-certificate-options';
 import { LeafRequest, leafRequest } from './leaf-request';
+import { watchRenewals } from './renewal-visibility';
 import { mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
 import { Dns } from '../core/dns';
@@ -96,6 +97,8 @@ export class InMemoryCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: InMemoryCertificateProps) {
     super(scope, id);
+    // A workload of the chart that mounts a csi-driver volume with subPath never sees a renewal: refused at synth.
+    watchRenewals(this);
     const driver = {
       namespace: props?.csiDriver?.namespace ?? 'cert-manager',
       serviceAccountName: props?.csiDriver?.serviceAccountName ?? 'cert-manager-csi-driver',

@@ -5,9 +5,16 @@ import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { PkiValidationError, Problems } from '../core/errors';
+import { Shape } from '../core/input-shapes';
 import { IpRanges } from '../core/ip-ranges';
 import { Provenance } from '../core/provenance';
+import { validateShapes } from '../core/validation';
 import { ITenantIssuer } from '../tenants/tenant-issuer';
+
+/** The shapes of every leaf certificate's options (checked before anything reads them). @internal */
+export const LEAF_SHAPES: Record<string, Shape> = {
+  dnsNames: Shape.STRINGS, ipAddresses: Shape.STRINGS, spiffeServiceAccount: Shape.STRING, duration: Shape.DURATION, renewBefore: Shape.DURATION,
+};
 
 /** cert-manager's shortest `renewBefore`. @internal */
 export const MIN_RENEW_BEFORE = Duration.minutes(5);
@@ -32,8 +39,15 @@ export interface LeafRequest {
  */
 export function leafRequest(owner: Construct, ownerType: string, props: LeafCertificateOptions,
   more: (request: LeafRequest, problems: Problems) => void): LeafRequest {
+  validateShapes(owner, ownerType, props, LEAF_SHAPES);
   const issuer = props?.issuer;
   if (!issuer) throw new PkiValidationError(ownerType, owner.node.path, ["'issuer' is missing; pass a TenantIssuer"]);
+  if (Provenance.is(issuer, 'Tenant')) {
+    throw new PkiValidationError(ownerType, owner.node.path, [
+      `'issuer' is the Tenant '${(issuer as any).namespace}/${(issuer as any).issuerName}' (its Vault half), not its Issuer in a cluster: ` +
+      'place it on this cluster first, `const issuer = tenant.placeOn(chart)`, and pass that TenantIssuer',
+    ]);
+  }
   if (!Provenance.is(issuer, 'TenantIssuer')) {
     throw new PkiValidationError(ownerType, owner.node.path, [
       `'issuer' (${String((issuer as any).issuerName ?? issuer)}) was not made by this library; pass a TenantIssuer: a hand-made ITenantIssuer ` +
@@ -98,7 +112,7 @@ function nameProblems(r: LeafRequest, props: LeafCertificateOptions, problems: P
     problems.check(seen.has(name), () => `'dnsNames' lists '${name}' twice; remove the duplicate`);
     seen.add(name);
     if (Dns.isWildcard(name) && !issuer.allowWildcards) {
-      problems.add(`'dnsNames' (${name}) is a wildcard; issuer '${issuer.namespace}/${issuer.issuerName}' does not allow wildcards: name each host, or set 'allowWildcards' on the TenantIssuer`);
+      problems.add(`'dnsNames' (${name}) is a wildcard; issuer '${issuer.namespace}/${issuer.issuerName}' does not allow wildcards: name each host, or set 'allowWildcards' on the Tenant`);
       continue;
     }
     const invalid = Dns.nameProblem(name, issuer.allowWildcards);
@@ -109,7 +123,7 @@ function nameProblems(r: LeafRequest, props: LeafCertificateOptions, problems: P
     const base = Dns.isWildcard(name) ? name.slice(2) : name;
     const owner = issuer.domains.find((d) => Dns.isWithin(base, d));
     if (owner === undefined) {
-      problems.add(`'dnsNames' (${name}) is outside the tenant's domains (${issuer.domains.join(', ')}); use a name under them or ask for the domain on the TenantIssuer`);
+      problems.add(`'dnsNames' (${name}) is outside the tenant's domains (${issuer.domains.join(', ')}); use a name under them, or add the domain to the Tenant's 'domains'`);
     } else if (!Dns.isWildcard(name) && name === owner) {
       problems.add(`'dnsNames' (${name}) is the tenant's domain itself; Vault roles refuse bare domains (allow_bare_domains=false): use a name under it, e.g. 'svc.${name}'`);
     }
@@ -120,7 +134,7 @@ function nameProblems(r: LeafRequest, props: LeafCertificateOptions, problems: P
     } else {
       problems.check(!issuer.allowedIpRanges.some((range) => IpRanges.contains(range, ip)), () =>
         issuer.allowedIpRanges.length === 0
-          ? `'ipAddresses' (${ip}) is not allowed: the tenant allows no IP SANs; set 'allowedIpRanges' on the TenantIssuer`
+          ? `'ipAddresses' (${ip}) is not allowed: the tenant allows no IP SANs; set 'allowedIpRanges' on the Tenant`
           : `'ipAddresses' (${ip}) is outside the tenant's 'allowedIpRanges' (${issuer.allowedIpRanges.join(', ')})`);
     }
   }

@@ -1,22 +1,21 @@
-import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { ApiObject, Duration } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LeafCertificateOptions } from './leaf-certificate-options';
-import { LeafRequest, leafRequest, MIN_RENEW_BEFORE } from './leaf-request';
-import { KEY_FILE_MODE, mountReadOnly, volumeName } from './workload-mount';
+import { LEAF_SHAPES, LeafRequest, leafRequest, MIN_RENEW_BEFORE } from './leaf-request';
+import { watchRenewals } from './renewal-visibility';
 import { WorkloadMountOptions } from './workload-mount-options';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { Problems } from '../core/errors';
+import { Shape } from '../core/input-shapes';
 import { KeyAlgorithmFamily } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
 import { KubernetesNames } from '../core/kubernetes-names';
 import { Labels } from '../core/labels';
+import { LazyModules } from '../core/lazy-modules';
 import { PkiNames } from '../core/names';
-import {
-  Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding,
-  CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
-} from '../imports/certificate-cert-manager.io';
+import { validateShapes } from '../core/validation';
 import { ITenantIssuer } from '../tenants/tenant-issuer';
 
 /** Props of {@link ShortLivedCertificate}. */
@@ -88,6 +87,14 @@ export class ShortLivedCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: ShortLivedCertificateProps) {
     super(scope, id);
+    validateShapes(this, 'ShortLivedCertificate', props, {
+      ...LEAF_SHAPES,
+      usages: Shape.LIST,
+      certificateName: Shape.STRING,
+      secretName: Shape.STRING,
+      secretLabels: Shape.OBJECT,
+      revisionHistoryLimit: Shape.NUMBER,
+    });
     this.certificateName = props?.certificateName ?? id;
     this.secretName = props?.secretName ?? `${this.certificateName}-tls`;
     let requested: KeyUsage[] = [];
@@ -109,7 +116,10 @@ export class ShortLivedCertificate extends Construct {
 
     const labels = PkiNames.labels(issuer.intermediate.hierarchyName, issuer.issuerName);
     const key = issuer.keyAlgorithm;
-    new Certificate(this, 'certificate', {
+    // The Certificate in its wire form (the generated class in src/imports renders the same object; see `wireObject`).
+    new ApiObject(this, 'certificate', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
       metadata: { name: this.certificateName, namespace: this.namespace, labels },
       spec: {
         secretName: this.secretName,
@@ -120,17 +130,19 @@ export class ShortLivedCertificate extends Construct {
         duration: Durations.go(this.duration),
         renewBefore: Durations.go(this.renewBefore),
         privateKey: {
-          algorithm: key.family as string as CertificateSpecPrivateKeyAlgorithm,
+          algorithm: key.family as string,
           size: key.family === KeyAlgorithmFamily.ED25519 ? undefined : key.size,
-          encoding: CertificateSpecPrivateKeyEncoding.PKCS8,
-          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+          encoding: 'PKCS8',
+          rotationPolicy: 'Always',
         },
-        isCa: false,
-        usages: this.usages.map((u) => u as string as CertificateSpecUsages),
+        isCA: false,
+        usages: this.usages.map((u) => u as string),
         secretTemplate: { labels: { ...props.secretLabels, ...labels } },
         revisionHistoryLimit: props.revisionHistoryLimit ?? 1,
       },
     });
+    // A workload of the chart that reads this Secret through subPath or env never sees a renewal: refused at synth.
+    watchRenewals(this);
   }
 
   /**
@@ -140,6 +152,8 @@ export class ShortLivedCertificate extends Construct {
    * one (see `WorkloadMountOptions.fsGroup`); only the chosen container mounts the volume.
    */
   public mount(workload: kplus.AbstractPod, options: WorkloadMountOptions = {}): void {
+    const kplusModule = LazyModules.kplus();
+    const { KEY_FILE_MODE, mountReadOnly, volumeName } = LazyModules.workloadMount();
     mountReadOnly({
       owner: this,
       ownerType: 'ShortLivedCertificate',
@@ -149,7 +163,8 @@ export class ShortLivedCertificate extends Construct {
       namespace: this.namespace,
       volumeName: volumeName('tls', this.certificateName),
       secret: true,
-      volume: (scope, id, name) => kplus.Volume.fromSecret(scope, id, kplus.Secret.fromSecretName(scope, `${id}-secret`, this.secretName), {
+      secretName: this.secretName,
+      volume: (scope, id, name) => kplusModule.Volume.fromSecret(scope, id, kplusModule.Secret.fromSecretName(scope, `${id}-secret`, this.secretName), {
         name,
         defaultMode: KEY_FILE_MODE,
       }),
@@ -173,7 +188,7 @@ export class ShortLivedCertificate extends Construct {
     }
     for (const u of usages) {
       problems.check(!issuer.allowedUsages.includes(u), () =>
-        `'usages' (${u}) is not allowed by issuer '${issuer.namespace}/${issuer.issuerName}' (allowed: ${issuer.allowedUsages.join(', ')}); drop it or enable it on the TenantIssuer`);
+        `'usages' (${u}) is not allowed by issuer '${issuer.namespace}/${issuer.issuerName}' (allowed: ${issuer.allowedUsages.join(', ')}); drop it or enable it on the Tenant ('serverAuth', 'clientAuth')`);
     }
     const full = usagesOf(issuer, usages);
     const missing = issuer.allowedUsages.filter((u) => !full.includes(u));

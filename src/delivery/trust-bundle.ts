@@ -1,17 +1,19 @@
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { mountReadOnly, volumeName } from './workload-mount';
 import { WorkloadMountOptions } from './workload-mount-options';
 import { ClusterChart } from '../cluster/cluster-chart';
-import { withoutNamespace } from '../core/cluster-scoped';
+import { ClusterScopedObject } from '../core/cluster-scoped';
 import { Dns } from '../core/dns';
 import { Problems } from '../core/errors';
+import { Shape } from '../core/input-shapes';
 import { KubernetesNames } from '../core/kubernetes-names';
 import { Labels } from '../core/labels';
+import { LazyModules } from '../core/lazy-modules';
 import { PkiNames } from '../core/names';
 import { Pem } from '../core/pem';
 import { Provenance } from '../core/provenance';
-import { Bundle, BundleSpecSources } from '../imports/trust-manager-trust.cert-manager.io';
+import { validateShapes } from '../core/validation';
+import type { BundleSpecSources } from '../imports/trust-manager-trust.cert-manager.io';
 import { PkiCluster } from '../vault/pki-cluster';
 import { IPkiHierarchy } from '../vault/pki-hierarchy';
 
@@ -76,13 +78,6 @@ export interface TrustBundleProps {
   readonly pkcs12Key?: string;
 }
 
-/** The cluster-scoped Bundle must not inherit the Chart's namespace. */
-class ClusterBundle extends Bundle {
-  public override toJson(): any {
-    return withoutNamespace(super.toJson());
-  }
-}
-
 /**
  * A trust-manager `Bundle` (H9) that distributes this PKI's CA certificates, and only those unless
  * asked, into a ConfigMap in every namespace carrying `namespaceLabels`.
@@ -106,6 +101,17 @@ export class TrustBundle extends Construct {
 
   constructor(scope: Construct, id: string, props: TrustBundleProps) {
     super(scope, id);
+    validateShapes(this, 'TrustBundle', props, {
+      additionalHierarchies: Shape.LIST,
+      additionalCaCertificates: Shape.STRINGS,
+      namespaceLabels: Shape.OBJECT,
+      bundleName: Shape.STRING,
+      key: Shape.STRING,
+      includeIntermediates: Shape.BOOLEAN,
+      includeDefaultCAs: Shape.BOOLEAN,
+      jksKey: Shape.STRING,
+      pkcs12Key: Shape.STRING,
+    });
     this.bundleName = props.bundleName ?? id;
     this.key = props.key ?? PkiNames.CA_BUNDLE_KEY;
     this.includeIntermediates = props.includeIntermediates ?? false;
@@ -129,7 +135,11 @@ export class TrustBundle extends Construct {
     for (const pem of props.additionalCaCertificates ?? []) sources.push({ inLine: pem });
     if (props.includeDefaultCAs) sources.push({ useDefaultCAs: true });
 
-    new ClusterBundle(this, 'bundle', {
+    // The cluster-scoped Bundle in its wire form (the generated class in src/imports renders the same object, see `wireObject`;
+    // BundleSpecSources' keys are the wire keys), without the Chart's namespace.
+    new ClusterScopedObject(this, 'bundle', {
+      apiVersion: 'trust.cert-manager.io/v1alpha1',
+      kind: 'Bundle',
       metadata: {
         name: this.bundleName,
         labels: PkiNames.labels(props.hierarchy.name),
@@ -153,6 +163,8 @@ export class TrustBundle extends Construct {
    * the bundle's `namespaceLabels`, or trust-manager never writes the ConfigMap there).
    */
   public mount(workload: kplus.AbstractPod, options: WorkloadMountOptions = {}): void {
+    const kplusModule = LazyModules.kplus();
+    const { mountReadOnly, volumeName } = LazyModules.workloadMount();
     mountReadOnly({
       owner: this,
       ownerType: 'TrustBundle',
@@ -162,17 +174,12 @@ export class TrustBundle extends Construct {
       volumeName: volumeName('trust', this.bundleName),
       // CA certificates are public: readable by any user of the container (mode 0644).
       secret: false,
-      volume: (scope, id, name) => kplus.Volume.fromConfigMap(scope, id, kplus.ConfigMap.fromConfigMapName(scope, `${id}-config-map`, this.bundleName), {
+      volume: (scope, id, name) => kplusModule.Volume.fromConfigMap(scope, id, kplusModule.ConfigMap.fromConfigMapName(scope, `${id}-config-map`, this.bundleName), {
         name,
       }),
     });
   }
 
-  /**
-   * The bundle as a Helm chart's extra volume: the ConfigMap trust-manager writes into the chart's namespace (which must
-   * carry `namespaceLabels`), mounted read-only at `directory`; `file` is the PEM bundle's path in the container.
-   * @internal
-   */
   /**
    * What makes the bundle unfit to pin a mesh's or an SVID's trust (only the hierarchies' roots may be trust anchors
    * there: a public CA or an intermediate would let any certificate it signs impersonate a workload), or none.
@@ -186,6 +193,11 @@ export class TrustBundle extends Construct {
     ];
   }
 
+  /**
+   * The bundle as a Helm chart's extra volume: the ConfigMap trust-manager writes into the chart's namespace (which must
+   * carry `namespaceLabels`), mounted read-only at `directory`; `file` is the PEM bundle's path in the container.
+   * @internal
+   */
   public _helmVolume(name: string, directory: string): { volume: any; volumeMount: any; file: string } {
     return {
       volume: { name, configMap: { name: this.bundleName, items: [{ key: this.key, path: this.key }] } },

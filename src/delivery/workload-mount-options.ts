@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
+import { CertificateReload } from './certificate-reload';
 
 /** Options of mounting a certificate or trust bundle into a workload. */
 export interface WorkloadMountOptions {
@@ -21,4 +22,12 @@ export interface WorkloadMountOptions {
    * @default - the pod's fsGroup; else the container's group (`securityContext.group`); else 26000
    */
   readonly fsGroup?: number;
+
+  /**
+   * How the workload takes up a renewed certificate: the application's own file watch, or a rolling restart on every
+   * change of the certificate's Secret (stakater Reloader's annotation on the workload). Trust bundles change only
+   * through a CA rotation; the same applies.
+   * @default CertificateReload.fileWatch() - the application re-reads the files (nothing is emitted)
+   */
+  readonly reload?: CertificateReload;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CertificateReload } from './certificate-reload';
 import { WorkloadMountOptions } from './workload-mount-options';
 import { Problems } from '../core/errors';
 
@@ -23,6 +24,8 @@ export interface VolumeMountRequest {
    * when the pod has none).
    */
   readonly secret: boolean;
+  /** The Secret the volume mounts, which a rolling restart watches; undefined for csi-driver volumes. */
+  readonly secretName?: string;
   /** The volume; `fsGroup` is the group the key files must belong to (set for `secret` volumes). */
   readonly volume: (scope: Construct, id: string, name: string, fsGroup?: number) => kplus.Volume;
 }
@@ -64,6 +67,11 @@ export function mountReadOnly(request: VolumeMountRequest): void {
     `workload '${workload.node.path}' already has a volume named '${request.volumeName}'; two volumes of one pod need different names: ` +
     'mount each certificate once per workload, or give the certificates different names');
   const fsGroup = request.secret ? podFsGroup(workload, container, options, problems) : undefined;
+  const restart = options.reload?.strategy === 'rolling-restart';
+  problems.check(restart && request.secretName === undefined, () =>
+    `'reload' (rolling restart) needs a Secret to watch, and a ${request.ownerType} volume has none (csi-driver writes its files in place, ` +
+    'a trust bundle is a ConfigMap): ' +
+    'the application must re-read its files; use CertificateReload.fileWatch()');
   problems.throwIfAny(owner, request.ownerType);
 
   if (fsGroup !== undefined && workload.securityContext.fsGroup === undefined) {
@@ -72,6 +80,11 @@ export function mountReadOnly(request: VolumeMountRequest): void {
   }
   const volume = request.volume(owner, `volume-${workload.node.addr}`, request.volumeName, fsGroup);
   container.mount(options.path ?? request.defaultPath, volume, { readOnly: true });
+  if (restart && request.secretName !== undefined) {
+    const key = CertificateReload.RELOADER_SECRET_ANNOTATION;
+    const current = String(workload.metadata.toJson()?.annotations?.[key] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (!current.includes(request.secretName)) workload.metadata.addAnnotation(key, [...current, request.secretName].join(','));
+  }
 }
 
 /** The fsGroup the pod will have, recording a conflict with `options.fsGroup`. */

@@ -4,11 +4,13 @@ import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { Problems } from '../core/errors';
+import { Shape } from '../core/input-shapes';
 import { KeyAlgorithmFamily } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
 import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
+import { validateShapes } from '../core/validation';
 import { TrustBundle } from '../delivery/trust-bundle';
 import { RequesterPolicy } from '../tenants/requester-policy';
 import { ITenantIssuer, TenantIssuer } from '../tenants/tenant-issuer';
@@ -86,6 +88,7 @@ export class IstioCsr extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioCsrProps) {
     super(scope, id);
+    validateShapes(this, 'IstioCsr', props, { namespace: Shape.STRING, maxCertificateDuration: Shape.DURATION, revisions: Shape.STRINGS });
     const chart = ClusterChart.containing(this);
     const issuer = props?.issuer;
     const problems = new Problems();

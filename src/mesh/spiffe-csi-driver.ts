@@ -3,10 +3,12 @@ import { Construct } from 'constructs';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
-import { KeyUsage } from '../core/key-usage';
 import { Problems } from '../core/errors';
+import { Shape } from '../core/input-shapes';
+import { KeyUsage } from '../core/key-usage';
 import { PkiLimits } from '../core/limits';
 import { Provenance } from '../core/provenance';
+import { validateShapes } from '../core/validation';
 import { TrustBundle } from '../delivery/trust-bundle';
 
 /** Props of {@link SpiffeCsiDriver}. */
@@ -94,6 +96,13 @@ export class SpiffeCsiDriver extends Construct {
 
   constructor(scope: Construct, id: string, props: SpiffeCsiDriverProps) {
     super(scope, id);
+    validateShapes(this, 'SpiffeCsiDriver', props, {
+      trustDomain: Shape.STRING,
+      issuerName: Shape.STRING,
+      certificateRequestDuration: Shape.DURATION,
+      namespace: Shape.STRING,
+      driverName: Shape.STRING,
+    });
     const chart = ClusterChart.containing(this);
     this.trustDomain = props?.trustDomain;
     this.issuerName = props?.issuerName;

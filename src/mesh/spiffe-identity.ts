@@ -12,8 +12,8 @@ import { KubernetesNames } from '../core/kubernetes-names';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
 import { mountReadOnly, volumeName } from '../delivery/workload-mount';
-import { RequesterPolicy } from '../tenants/requester-policy';
 import { WorkloadMountOptions } from '../delivery/workload-mount-options';
+import { RequesterPolicy } from '../tenants/requester-policy';
 import { ITenantIssuer, TenantIssuer } from '../tenants/tenant-issuer';
 
 /** Props of {@link SpiffeIdentity}. */

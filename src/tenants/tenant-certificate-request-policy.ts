@@ -1,13 +1,13 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { grantToCertManager } from './cert-manager-grant';
-import { withoutNamespace } from '../core/cluster-scoped';
+import { ClusterScopedObject } from '../core/cluster-scoped';
 import { Durations } from '../core/durations';
 import { KeyAlgorithm, KeyAlgorithmFamily } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
 import { PkiNames } from '../core/names';
-import {
-  CertificateRequestPolicy, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraints,
+import type {
+  CertificateRequestPolicyProps, CertificateRequestPolicySpecAllowedUsages, CertificateRequestPolicySpecConstraints,
   CertificateRequestPolicySpecConstraintsPrivateKeyAlgorithm, CertificateRequestPolicySpecSelector,
 } from '../imports/approver-policy-policy.cert-manager.io';
 
@@ -26,10 +26,21 @@ export interface TenantCertificateRequestPolicyProps {
   readonly labels: Record<string, string>;
 }
 
-/** The cluster-scoped CertificateRequestPolicy must not inherit the Chart's namespace. @internal */
-export class ClusterCertificateRequestPolicy extends CertificateRequestPolicy {
-  public override toJson(): any {
-    return withoutNamespace(super.toJson());
+/**
+ * An approver-policy CertificateRequestPolicy (the props of the generated class in src/imports), written in its wire form
+ * (see `wireObject`: the only key of the policy whose wire name differs is `spec.allowed.isCA`), without the Chart's
+ * namespace (it is cluster-scoped).
+ * @internal
+ */
+export class ClusterCertificateRequestPolicy extends ClusterScopedObject {
+  constructor(scope: Construct, id: string, props: CertificateRequestPolicyProps) {
+    const allowed = props.spec.allowed;
+    let spec: any = props.spec;
+    if (allowed !== undefined && 'isCa' in allowed) {
+      const { isCa, ...rest } = allowed;
+      spec = { ...props.spec, allowed: { ...rest, isCA: isCa } };
+    }
+    super(scope, id, { apiVersion: 'policy.cert-manager.io/v1alpha1', kind: 'CertificateRequestPolicy', metadata: props.metadata ?? {}, spec });
   }
 }
 

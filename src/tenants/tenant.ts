@@ -7,12 +7,13 @@ import { ITenantScope } from './tenant-scope';
 import type { ClusterChart } from '../cluster/cluster-chart';
 import { DomainIndex } from '../core/dns';
 import { Durations } from '../core/durations';
+import { Shape } from '../core/input-shapes';
 import { KeyAlgorithm } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
 import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
 import { Provenance } from '../core/provenance';
-import { validate } from '../core/validation';
+import { validate, validateShapes } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
 import { PkiSecretBackendRole, VaultPolicy, stackOf } from '../terraform';
 import { IIntermediateCa, IntermediateCa } from '../vault/intermediate-ca';
@@ -206,6 +207,23 @@ export class Tenant extends Construct implements ITenant {
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
+    validateShapes(this, 'Tenant', props, {
+      namespace: Shape.STRING,
+      domains: Shape.STRINGS,
+      issuerName: Shape.STRING,
+      maxDuration: Shape.DURATION,
+      serverAuth: Shape.BOOLEAN,
+      clientAuth: Shape.BOOLEAN,
+      allowWildcards: Shape.BOOLEAN,
+      spiffeTrustDomain: Shape.STRING,
+      spiffeServiceAccounts: Shape.STRINGS,
+      spiffeNamespaces: Shape.STRINGS,
+      allowOtherNamespaceIdentities: Shape.BOOLEAN,
+      allowedIpRanges: Shape.STRINGS,
+      tokenTtl: Shape.DURATION,
+      allowIntermediateDomain: Shape.BOOLEAN,
+      allowSystemNamespace: Shape.BOOLEAN,
+    });
     const stack = stackOf(this);
     const intermediate = props?.intermediate;
     // 1. Defaults, resolved once.

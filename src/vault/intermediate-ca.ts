@@ -7,6 +7,7 @@ import { PkiGenerationIssuers, PkiMount, PROTECTED } from './pki-mount';
 import { CaGenerationResources, RootCa } from './root-ca';
 import { CaRotationGuard } from './rotation-guard';
 import { VaultPkiStack } from './vault-pki-stack';
+import type { FleetContract } from '../cluster/fleet-contract';
 import { rotationNow } from '../core/clock';
 import { Durations } from '../core/durations';
 import { PkiValidationError } from '../core/errors';
@@ -66,6 +67,13 @@ export interface IntermediateCaOptions {
 export interface IntermediateCaAttributes extends IntermediateCaOptions {
   /** Name of the hierarchy the intermediate belongs to, e.g. `pki`. */
   readonly hierarchyName: string;
+
+  /**
+   * The platform's fleet contract: the intermediate must be one it holds, with the same domains, lifetime and key
+   * algorithm, or synthesis fails (`FleetContract.intermediate()` builds the import from the contract alone).
+   * @default - not checked against a contract (ConsistencyCheck.checkFleet still compares the outputs)
+   */
+  readonly contract?: FleetContract;
 }
 
 /** An intermediate CA that tenants issue leaf certificates from: plain values only, importable by other programs. */
@@ -117,6 +125,8 @@ class ImportedIntermediateCa extends Construct implements IIntermediateCa {
         || a.hierarchyName.length > PkiLimits.HIERARCHY_NAME_MAX_LENGTH)
         && `'hierarchyName' (${a.hierarchyName}) must be the hierarchy's name (an RFC 1123 label of at most ${PkiLimits.HIERARCHY_NAME_MAX_LENGTH} characters)`,
       ...intermediateRules('', rotationNow(this)),
+      'gate',
+      (a) => attrs.contract?._intermediateProblems({ ...a, hierarchyName: a.hierarchyName as string }),
     ]);
     const values = intermediateValues(resolved, attrs.hierarchyName);
     this.name = values.name;
@@ -284,6 +294,11 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
       generations: resolved.generations,
       nameOf: (n) => PkiNames.intermediateIssuerName(props.name, n),
       domains: this.domains,
+      signatures: live.map((g) => ({
+        generation: g.generation,
+        serial: imported.get(g.generation)!.signed.serialNumber,
+        rootMount: props.root.mountPath,
+      })),
     });
     this._generations = new Map(live.map((g) => [g.generation, {
       generation: g.generation,
@@ -294,5 +309,4 @@ export class IntermediateCa extends Construct implements IIntermediateCa {
     Provenance.register(this, 'IntermediateCa');
   }
 }
-      signatures: live.map((g) => ({ generation: g.generation, serial: imported.get(g.generation)!.signed.serialNumber, rootMount: props.root.mountPath })),
 

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { rotationNow } from '../core/clock';
 import { Provenance } from '../core/provenance';
-import { validate } from '../core/validation';
+import { validate, validateShapes } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
 import { stackOf } from '../terraform';
 import { CaGenerationOptions } from './ca-generation';
@@ -12,6 +12,7 @@ import { IIntermediateCa, IntermediateCa, IntermediateCaOptions } from './interm
 import { RootCa, RootCaOptions } from './root-ca';
 import { VaultPkiStack } from './vault-pki-stack';
 import { PkiValidationError } from '../core/errors';
+import { Shape } from '../core/input-shapes';
 import { PkiNames } from '../core/names';
 
 /** A hierarchy's CAs as plain values: what alerts and trust bundles in another program need. */
@@ -57,6 +58,15 @@ export interface PkiHierarchyAttributes {
 
 /** Props of {@link PkiHierarchy}. */
 export interface PkiHierarchyProps extends PkiHierarchyAttributes {}
+
+/** What a hierarchy's props, its root's and each intermediate's must be (for JavaScript and the other jsii languages). */
+const HIERARCHY_SHAPES: Record<string, Shape> = {
+  name: Shape.STRING, root: Shape.OBJECT, intermediates: Shape.LIST, caPublicationNamespace: Shape.STRING,
+};
+const ROOT_SHAPES: Record<string, Shape> = { commonName: Shape.STRING, ttl: Shape.DURATION, organization: Shape.STRING, generations: Shape.LIST };
+const INTERMEDIATE_SHAPES: Record<string, Shape> = {
+  name: Shape.STRING, domains: Shape.STRINGS, ttl: Shape.DURATION, commonName: Shape.STRING, generations: Shape.LIST,
+};
 
 function resolveHierarchy(props: PkiHierarchyAttributes, now: number): ResolvedHierarchy {
   return {
@@ -143,6 +153,9 @@ export class PkiHierarchy extends Construct implements IPkiHierarchy {
         'must be created in a VaultPkiStack (the Vault half lives in Terraform): pass the stack, or a construct inside it, as the scope',
       ]);
     }
+    validateShapes(this, 'PkiHierarchy', props, HIERARCHY_SHAPES);
+    validateShapes(this, 'PkiHierarchy', props?.root, ROOT_SHAPES, 'root.');
+    (props?.intermediates ?? []).forEach((i, k) => validateShapes(this, 'PkiHierarchy', i, INTERMEDIATE_SHAPES, `intermediates[${k}].`));
     const resolved = resolveHierarchy(props ?? ({} as PkiHierarchyProps), rotationNow(this));
     validate(this, 'PkiHierarchy', resolved, [
       ...HIERARCHY_RULES,

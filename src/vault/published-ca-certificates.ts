@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { PkiNames } from '../core/names';
 import { ConfigMapV1, TerraformFn, TerraformToken } from '../terraform';
+import { CaPublicationStack } from './ca-publication-stack';
 import type { PkiCluster } from './pki-cluster';
 import type { PkiHierarchy } from './pki-hierarchy';
 
@@ -13,9 +14,10 @@ export interface PublishedCaCertificatesProps {
 }
 
 /**
- * A hierarchy's CA certificates, published by Terraform into a ConfigMap in one cluster's trust namespace, straight
- * from the Vault resources' certificate attributes (public data only: no key ever exists outside Vault).
- * TrustBundles read from it, and x509-certificate-exporter watches it so the CA expiry alerts have a metric.
+ * A hierarchy's CA certificates, published by Terraform into a ConfigMap in one cluster's trust namespace, read from
+ * Vault's issuers at plan time (public data only: no key ever exists outside Vault), in the cluster's own
+ * {@link CaPublicationStack}. TrustBundles read from it, and x509-certificate-exporter watches it so the CA expiry
+ * alerts have a metric.
  *
  * Keys, for every live (not RETIRED) generation: `roots.crt` (every root generation: what TrustBundles carry, the key
  * never changes through a rotation), `intermediates.crt`, `ca-certificates.crt` (all of them), and one key per
@@ -39,15 +41,22 @@ export class PublishedCaCertificates extends Construct {
   constructor(scope: Construct, id: string, props: PublishedCaCertificatesProps) {
     super(scope, id);
     const { cluster, hierarchy } = props;
+    const stack = CaPublicationStack.of(this);
+    if (!(stack instanceof CaPublicationStack)) {
+      throw new Error(`PublishedCaCertificates '${this.node.path}' must be created in the cluster's CaPublicationStack: use PkiCluster.publishCaCertificates()`);
+    }
     this.namespace = hierarchy.caPublicationNamespace;
     this.hierarchyName = hierarchy.name;
     this.configMapName = PkiNames.caConfigMapName(hierarchy.name);
     this.rootsKey = PkiNames.ROOTS_KEY;
     this.intermediatesKey = PkiNames.INTERMEDIATES_KEY;
     this.allCasKey = PkiNames.ALL_CAS_KEY;
-    const roots = [...hierarchy.root._generations.values()].map((g) => [PkiNames.rootCaKey(g.generation), g.certificate]);
+    // Every live generation's issuer, by the name the hierarchy gives it in its mount.
+    const roots = [...hierarchy.root._generations.values()].map((g) => [PkiNames.rootCaKey(g.generation),
+      stack._issuerCertificate(hierarchy.root.mountPath, PkiNames.generationName('root', g.generation))]);
     const intermediates = hierarchy._intermediates.flatMap((i) =>
-      [...i._generations.values()].map((g) => [PkiNames.intermediateCaKey(i.name, g.generation), g.certificate]));
+      [...i._generations.values()].map((g) => [PkiNames.intermediateCaKey(i.name, g.generation),
+        stack._issuerCertificate(i.mountPath, PkiNames.intermediateIssuerName(i.name, g.generation))]));
     const join = (entries: string[][]) => TerraformToken.asString(TerraformFn.join('\n', entries.map(([, pem]) => pem)));
     const data: { [key: string]: string } = {
       ...Object.fromEntries([...roots, ...intermediates]),
@@ -57,7 +66,7 @@ export class PublishedCaCertificates extends Construct {
       [this.allCasKey]: join([...roots, ...intermediates]),
     };
     const configMap = new ConfigMapV1(this, 'config-map', {
-      provider: cluster.vault._kubernetesProvider(cluster.name, cluster.kubeconfigContext),
+      provider: stack._kubernetes,
       metadata: {
         name: this.configMapName,
         namespace: this.namespace,

@@ -93,8 +93,8 @@ export class CaRotationGuard extends Construct {
     vault.overrideLogicalId(RotationIds.vault(prefix));
 
     // When each generation was first planned PREPARED (every generation starts so, or is created ACTIVE), and DRAINING.
-    const record = (logicalId: string, id: string) => {
-      const r = new TerraformDataResource(this, id, {
+    const record = (logicalId: string, constructId: string) => {
+      const r = new TerraformDataResource(this, constructId, {
         input: { at: '${plantimestamp()}' },
         lifecycle: { ignoreChanges: ['input'] },
       });
@@ -115,9 +115,9 @@ export class CaRotationGuard extends Construct {
         path: `${sig.rootMount}/cert/${sig.serial}`,
         count: TerraformToken.asNumber(`\${${mount.vault._vaultMountExists(sig.rootMount)} ? 1 : 0}`),
       });
-      const id = PkiNames.generationId(p('vault_revocation'), sig.generation);
-      read.overrideLogicalId(id);
-      revocations[nameOf(sig.generation)] = `try(nonsensitive(jsondecode(one(data.vault_generic_secret.${id}[*].data_json)).revocation_time_rfc3339), "")`;
+      const readId = PkiNames.generationId(p('vault_revocation'), sig.generation);
+      read.overrideLogicalId(readId);
+      revocations[nameOf(sig.generation)] = `try(nonsensitive(jsondecode(one(data.vault_generic_secret.${readId}[*].data_json)).revocation_time_rfc3339), "")`;
     }
 
     const active = generations.find((g) => g.state === GenerationState.ACTIVE)!;

@@ -3,7 +3,7 @@ import { VaultServerCa } from './vault-server-ca';
 import { PkiValidationError, Problems } from '../core/errors';
 import { Urls } from '../core/urls';
 import {
-  DataVaultGenericSecret, KubernetesProvider, StateBackend, TerraformDataResource, TerraformLazy, TerraformLocal, TerraformStack, VaultProvider,
+  DataVaultGenericSecret, StateBackend, TerraformDataResource, TerraformLazy, TerraformLocal, TerraformStack, VaultProvider,
 } from '../terraform';
 
 /** Props of {@link VaultPkiStack}. */
@@ -41,8 +41,10 @@ export interface VaultPkiStackProps {
 
   /**
    * Where the stack keeps its state and how it is locked: `StateBackend.s3()`, `.gcs()`, `.terraformCloud()`
-   * (each stack gets its own state, named after the stack id), `.local()`, or `.none()` to add your own.
-   * @default StateBackend.local() (a relative path, so the synthesized JSON embeds no machine path)
+   * (each stack gets its own state, named after the stack id), `.local()`, or `.none()` to add your own. The clusters'
+   * CA publication stacks use the same backend (their own state each).
+   * @default StateBackend.local(): `terraform-state/<stack id>.tfstate` next to `cdktf.out/` (a relative path, so the
+   * synthesized JSON embeds no machine path; never inside `cdktf.out/`, which a synthesis may rewrite)
    */
   readonly backend?: StateBackend;
 
@@ -58,6 +60,8 @@ export interface VaultPkiStackProps {
    * intermediate `mtls` from the program. Without it, `terraform plan` refuses to go on while Vault holds a mount this
    * stack created (its description names the stack) that the program no longer has: removing an intermediate or a
    * hierarchy from the program would otherwise destroy its mount with every key, issuer and certificate in it.
+   * A cluster's Kubernetes auth mount (`kubernetes-<cluster>`) is listed here too when the cluster leaves the fleet:
+   * the fleet contract refuses to drop a cluster (or an intermediate) it held unless its mount is listed.
    * @default - none: every mount of the stack stays
    */
   readonly decommissionedMounts?: string[];
@@ -83,8 +87,11 @@ export class VaultPkiStack extends TerraformStack {
 
   /** Vault mounts this stack may destroy on purpose. */
   public readonly decommissionedMounts: string[];
+  /** Where the stack keeps its state (and its clusters' publication stacks theirs). */
+  public readonly backend: StateBackend;
+  /** Where this stack's state lives (see `StateBackend.stateLocation`), undefined with `StateBackend.none()`. */
+  public readonly stateLocation?: string;
 
-  private readonly kubernetesProviders = new Map<string, KubernetesProvider>();
   /** Mount paths of the PKI mounts the program puts in this stack. */
   private readonly programMounts: string[] = [];
   private vaultMounts?: TerraformLocal;
@@ -125,7 +132,9 @@ export class VaultPkiStack extends TerraformStack {
     this.vaultNamespace = props.vaultNamespace;
     this.serverCa = serverCa;
     this.decommissionedMounts = Object.freeze([...(Array.isArray(decommissioned) ? decommissioned : [])]) as string[];
-    (props.backend ?? StateBackend.local())._bind(this, id);
+    this.backend = props.backend ?? StateBackend.local();
+    this.backend._bind(this, id);
+    this.stateLocation = this.backend.stateLocation(id);
     // The plan-time guards use plantimestamp() and strcontains() (Terraform 1.5) and read Vault's state at plan time.
     this.addOverride('terraform.required_version', '>= 1.5.0');
     new VaultProvider(this, 'vault', {
@@ -176,20 +185,5 @@ export class VaultPkiStack extends TerraformStack {
       inventory.overrideLogicalId('vault_pki_mount_inventory');
     }
     return `contains(keys(local.vault_pki_mounts), ${JSON.stringify(`${path}/`)})`;
-  }
-
-  /**
-   * The Terraform Kubernetes provider that writes into the cluster `clusterName` (alias `kubernetes-<cluster>`),
-   * created on first use. It reads its credentials from the environment of `terraform apply` (`KUBE_CONFIG_PATH`)
-   * and picks the cluster by kubeconfig context, never from code.
-   * @internal
-   */
-  public _kubernetesProvider(clusterName: string, kubeconfigContext: string): KubernetesProvider {
-    let provider = this.kubernetesProviders.get(clusterName);
-    if (!provider) {
-      provider = new KubernetesProvider(this, `kubernetes-${clusterName}`, { alias: `kubernetes-${clusterName}`, configContext: kubeconfigContext });
-      this.kubernetesProviders.set(clusterName, provider);
-    }
-    return provider;
   }
 }

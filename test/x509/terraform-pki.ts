@@ -31,7 +31,12 @@ export class TerraformPki {
   /** The `root_cert` ids whose certificates the CA ConfigMap's `roots.crt` (the trust bundles' source) holds. */
   public readonly bundle: string[];
 
-  constructor(private readonly terraform: any, configMap: string) {
+  /**
+   * @param terraform the Vault stack's cdk.tf.json
+   * @param publication the cluster's CA publication stack's cdk.tf.json, which reads each issuer by name from Vault
+   * @param configMap the logical id of the CA ConfigMap in it
+   */
+  constructor(private readonly terraform: any, publication: any, configMap: string) {
     const r = terraform.resource;
     for (const [id, cert] of Object.entries<any>(r.vault_pki_secret_backend_root_cert ?? {})) {
       this.roots.set(id, {
@@ -61,8 +66,16 @@ export class TerraformPki {
         this.signers.set(this.mountPath(config.backend), ref(setSigned.certificate).id);
       }
     }
-    const roots: string = r.kubernetes_config_map_v1[configMap].data['roots.crt'];
-    this.bundle = [...roots.matchAll(/vault_pki_secret_backend_root_cert\.([A-Za-z0-9_-]+)\.certificate/g)].map((m) => m[1]);
+    // roots.crt names Vault issuers (mount and issuer name) read at plan time: the root_cert of that mount and name.
+    const roots: string = publication.resource.kubernetes_config_map_v1[configMap].data['roots.crt'];
+    const issuers = publication.data?.vault_pki_secret_backend_issuer ?? {};
+    this.bundle = [...roots.matchAll(/data\.vault_pki_secret_backend_issuer\.([A-Za-z0-9_-]+)\.certificate/g)].map((m) => {
+      const { backend, issuer_ref: name } = issuers[m[1]];
+      const found = Object.entries<any>(r.vault_pki_secret_backend_root_cert ?? {})
+        .find(([, c]) => this.mountPath(c.backend) === backend && c.issuer_name === name);
+      if (!found) throw new Error(`roots.crt reads issuer ${backend}/${name}, which no root generation of the Vault stack creates`);
+      return found[0];
+    });
   }
 
   /** The leaves the tenant role `role` on `mount` lets Vault sign, for `dnsNames`. */

@@ -13,7 +13,19 @@ interface CertificateContext {
   readonly issuer?: any;
 }
 
+/** Each index's Certificates with their context, built once for the rules that read them. */
+const contexts = new WeakMap<OutputIndex, CertificateContext[]>();
+
 function certificates(index: OutputIndex): CertificateContext[] {
+  let found = contexts.get(index);
+  if (!found) {
+    found = certificateContexts(index);
+    contexts.set(index, found);
+  }
+  return found;
+}
+
+function certificateContexts(index: OutputIndex): CertificateContext[] {
   return index.objects('cert-manager.io/v1', 'Certificate').map((certificate) => {
     const namespace = certificate.metadata?.namespace ?? '';
     const ref = certificate.spec?.issuerRef ?? {};

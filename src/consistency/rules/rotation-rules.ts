@@ -1,7 +1,7 @@
 import { PkiNames } from '../../core/names';
 import { RotationGuardInput, RotationIds, rotationConditions } from '../../core/rotation-conditions';
-import { OutputIndex, TerraformResource } from '../output-index';
 import { ConsistencyFindingKind, ConsistencyRule } from '../consistency-rule';
+import { OutputIndex, TerraformResource } from '../output-index';
 
 /** Every CA's rotation guard by mount path, with the input it recorded. */
 function guards(index: OutputIndex): Map<string, { resource: TerraformResource; input: RotationGuardInput }> {
@@ -72,7 +72,7 @@ export const ROTATION_RULES: ConsistencyRule[] = [
   },
   {
     id: ConsistencyFindingKind.ROTATION_GUARD,
-    description: "Every CA mount carries its rotation guard, with exactly the plan-time preconditions its recorded generations call for, and " +
+    description: 'Every CA mount carries its rotation guard, with exactly the plan-time preconditions its recorded generations call for, and ' +
       'the records of when each generation was prepared and drained',
     check(index, report) {
       const byMount = guards(index);
@@ -83,7 +83,7 @@ export const ROTATION_RULES: ConsistencyRule[] = [
         const object = `VaultMount ${path}`;
         const guard = byMount.get(path);
         if (!guard) {
-          report(object, `has no rotation guard (terraform_data.<ca>_rotation_guard): terraform plan would not refuse a skipped rotation phase, ` +
+          report(object, 'has no rotation guard (terraform_data.<ca>_rotation_guard): terraform plan would not refuse a skipped rotation phase, ' +
             'a cut waiting time or a retired generation coming back; restore the guard the library emits');
           continue;
         }
