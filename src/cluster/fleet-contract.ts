@@ -14,6 +14,7 @@ import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
 import { StateBackend } from '../terraform/state-backend';
 import { CaGenerationOptions, GenerationState } from '../vault/ca-generation';
+import { FleetContractBase } from '../vault/fleet-contract-base';
 import { IIntermediateCa, IntermediateCa } from '../vault/intermediate-ca';
 import { IPkiCluster, PkiCluster } from '../vault/pki-cluster';
 import { IPkiHierarchy, PkiHierarchy } from '../vault/pki-hierarchy';
@@ -147,7 +148,7 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * The contract the platform wrote last is also its memory: rewriting it refuses to drop an intermediate or a cluster
  * unless its mount (`pki-int-<name>`, `kubernetes-<cluster>`) is listed in the Vault stack's `decommissionedMounts`.
  */
-export class FleetContract {
+export class FleetContract extends FleetContractBase {
   /** The contract format (`apiVersion`) this library writes and reads. */
   public static readonly API_VERSION = FLEET_CONTRACT_API_VERSION;
 
@@ -339,6 +340,7 @@ export class FleetContract {
   private cached?: FleetContractDocument;
 
   private constructor(program: string, private readonly build: () => FleetContractDocument, private readonly decommissioned: string[] = []) {
+    super();
     this.program = program;
   }
 

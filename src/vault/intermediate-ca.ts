@@ -7,7 +7,6 @@ import { PkiGenerationIssuers, PkiMount, PROTECTED } from './pki-mount';
 import { CaGenerationResources, RootCa } from './root-ca';
 import { CaRotationGuard } from './rotation-guard';
 import { VaultPkiStack } from './vault-pki-stack';
-import type { FleetContract } from '../cluster/fleet-contract';
 import { rotationNow } from '../core/clock';
 import { Durations } from '../core/durations';
 import { PkiValidationError } from '../core/errors';
@@ -20,6 +19,7 @@ import {
   PkiSecretBackendConfigIssuers, PkiSecretBackendIntermediateCertRequest, PkiSecretBackendIntermediateSetSigned,
   GenericEndpoint, PkiSecretBackendRootSignIntermediate, TerraformFn, TerraformToken,
 } from '../terraform';
+import { FleetContractBase } from './fleet-contract-base';
 
 /** Options of one intermediate CA of a {@link PkiHierarchy}. */
 export interface IntermediateCaOptions {
@@ -73,7 +73,7 @@ export interface IntermediateCaAttributes extends IntermediateCaOptions {
    * algorithm, or synthesis fails (`FleetContract.intermediate()` builds the import from the contract alone).
    * @default - not checked against a contract (ConsistencyCheck.checkFleet still compares the outputs)
    */
-  readonly contract?: FleetContract;
+  readonly contract?: FleetContractBase;
 }
 
 /** An intermediate CA that tenants issue leaf certificates from: plain values only, importable by other programs. */

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { FleetContractBase } from './fleet-contract-base';
 import { Dns } from '../core/dns';
 import { PkiValidationError } from '../core/errors';
 import { PkiLimits } from '../core/limits';
@@ -15,7 +16,6 @@ import { IPkiHierarchy, PkiHierarchy } from './pki-hierarchy';
 import { PublishedCaCertificates } from './published-ca-certificates';
 import { TokenReviewer } from './token-reviewer';
 import { VaultPkiStack } from './vault-pki-stack';
-import type { FleetContract } from '../cluster/fleet-contract';
 
 /** A Kubernetes cluster of the fleet, as plain values: what another program needs to place tenants on it. */
 export interface IPkiCluster extends IConstruct {
@@ -44,7 +44,7 @@ export interface PkiClusterAttributes {
    * (`FleetContract.cluster()` builds the import from the contract alone).
    * @default - not checked against a contract (ConsistencyCheck.checkFleet still compares the outputs)
    */
-  readonly contract?: FleetContract;
+  readonly contract?: FleetContractBase;
 }
 
 /** Props of {@link PkiCluster}. */

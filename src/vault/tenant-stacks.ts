@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
+import { FleetContractBase } from './fleet-contract-base';
 import { VaultPkiStack, VaultPkiStackProps } from './vault-pki-stack';
-import type { FleetContract } from '../cluster/fleet-contract';
 import { PkiValidationError } from '../core/errors';
 
 /** Props of {@link TenantStacks}. */
@@ -18,7 +18,7 @@ export interface TenantStacksProps extends VaultPkiStackProps {
    * or synthesis fails (`FleetContract.tenantStacks()` builds the shards from the contract).
    * @default - not checked against a contract (ConsistencyCheck.checkFleet still compares the outputs)
    */
-  readonly contract?: FleetContract;
+  readonly contract?: FleetContractBase;
 }
 
 /**
@@ -31,7 +31,7 @@ export class TenantStacks {
   /** The stacks, in shard order. */
   public readonly stacks: VaultPkiStack[];
   /** The fleet contract the shards were checked against, if any. */
-  public readonly contract?: FleetContract;
+  public readonly contract?: FleetContractBase;
   private readonly path: string;
 
   constructor(scope: Construct, id: string, props: TenantStacksProps) {
