@@ -347,6 +347,8 @@ function mount(stack: TerraformStack, id: string, mountPath: string, description
     description,
     defaultLeaseTtlSeconds: defaultTtl,
     maxLeaseTtlSeconds: maxTtl,
+    passthroughRequestHeaders: ['If-Modified-Since'],
+    allowedResponseHeaders: ['Last-Modified'],
     lifecycle: PROTECTED,
   }), `${id}_mount`);
   named(new PkiSecretBackendConfigUrls(stack, `${id}_urls`, {

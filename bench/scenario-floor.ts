@@ -452,7 +452,14 @@ function hierarchy(): unknown {
 
   const mount = (id: string, mountPath: string, description: string, defaultTtl: number, maxTtl: number) => {
     put(resource, 'vault_mount', `${id}_mount`, {
-      default_lease_ttl_seconds: defaultTtl, description, lifecycle: PROTECTED, max_lease_ttl_seconds: maxTtl, path: mountPath, type: 'pki',
+      allowed_response_headers: ['Last-Modified'],
+      default_lease_ttl_seconds: defaultTtl,
+      description,
+      lifecycle: PROTECTED,
+      max_lease_ttl_seconds: maxTtl,
+      passthrough_request_headers: ['If-Modified-Since'],
+      path: mountPath,
+      type: 'pki',
     });
     const backend = `\${vault_mount.${id}_mount.path}`;
     put(resource, 'vault_pki_secret_backend_config_urls', `${id}_urls`, {

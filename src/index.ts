@@ -11,6 +11,7 @@ export * from './vault/vault-server-ca';
 export * from './vault/vault-pki-stack';
 export * from './vault/token-reviewer';
 export * from './vault/ca-generation';
+export * from './vault/fleet-contract-base';
 export * from './vault/root-ca';
 export * from './vault/intermediate-ca';
 export * from './vault/pki-hierarchy';
@@ -48,4 +49,5 @@ export * from './mesh/istio-csr';
 // Monitoring and consistency.
 export * from './monitoring/pki-alerts';
 export * from './monitoring/certificate-probes';
+export * from './monitoring/crl-probes';
 export * from './consistency';

@@ -9,7 +9,7 @@ import { Duration, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AcmeIssuer, AcmeServer, AcmeSolver, ApprovalPhase, ApprovalRollout, ApprovalSigner, CertificateProbes, CertificateReload, ProbeTarget,
+  AcmeIssuer, AcmeServer, AcmeSolver, ApprovalPhase, ApprovalRollout, ApprovalSigner, CertificateProbes, CertificateReload, CrlProbes, ProbeTarget,
   PublicCertificate,
 } from '../../src';
 import { buildReferenceScenario } from '../reference/scenario';
@@ -85,7 +85,11 @@ export function buildAdoption(k8s: Construct, tf: Construct, phase: ApprovalPhas
     renewBefore: payments.certificate.renewBefore,
     trustBundleFile: '/etc/trust-bundle/ca-bundle.crt',
   });
-  return { ...reference, rollout, shop, storefront, api, publicProbes, internalProbes };
+  // The CRLs of the hierarchy's mounts, as clients fetch them: fresh, fetchable, and rebuilt before they expire.
+  const crlProbes = new CrlProbes(chart, 'crls', {
+    urls: [reference.pki.root.mountPath, ...reference.pki.intermediates.map((i) => i.mountPath)].map((m) => reference.vault.crlUrl(m)),
+  });
+  return { ...reference, rollout, shop, storefront, api, publicProbes, internalProbes, crlProbes };
 }
 
 /** Writes the Helm values of the phase: cert-manager's approval settings and blackbox exporter's modules. */
@@ -94,7 +98,11 @@ export function writeHelmValues(built: ReturnType<typeof buildAdoption>, dir = '
   fs.writeFileSync(path.join(dir, 'cert-manager.values.yaml'), Yaml.stringify(built.rollout.certManagerHelmValues));
   fs.writeFileSync(path.join(dir, 'prometheus-blackbox-exporter.values.yaml'), Yaml.stringify({
     config: {
-      modules: { [built.publicProbes.module]: built.publicProbes.blackboxModule, [built.internalProbes.module]: built.internalProbes.blackboxModule },
+      modules: {
+        [built.publicProbes.module]: built.publicProbes.blackboxModule,
+        [built.internalProbes.module]: built.internalProbes.blackboxModule,
+        [built.crlProbes.module]: built.crlProbes.blackboxModule,
+      },
     },
   }));
 }

@@ -17,7 +17,8 @@ import { ApprovalPhase } from '../../src';
 /** The adoption-only rule groups of the ENFORCE phase: public issuers' alerts, the rollout's, the probes'. */
 export function adoptionRuleGroups(): RuleGroup[] {
   const built = buildAdoption(Testing.app(), TerraformTesting.app() as Construct, ApprovalPhase.ENFORCE);
-  const names = ['shop-letsencrypt-acme-alerts', 'cluster-letsencrypt-prod-acme-alerts', 'vault-pki-approval', 'served-public-alerts', 'served-internal-alerts'];
+  const names = ['shop-letsencrypt-acme-alerts', 'cluster-letsencrypt-prod-acme-alerts', 'vault-pki-approval', 'served-public-alerts', 'served-internal-alerts',
+    'crls-alerts'];
   const rules = Testing.synth(built.chart).filter((o) => o.kind === 'PrometheusRule' && names.includes(o.metadata.name));
   if (rules.length !== names.length) throw new Error(`expected the PrometheusRules ${names.join(', ')}, found ${rules.map((r) => r.metadata.name).join(', ')}`);
   return names.flatMap((name) => rules.find((r) => r.metadata.name === name)!.spec.groups as RuleGroup[]);
@@ -39,6 +40,18 @@ function served(target: Labels, issuer: string, servedNotAfter: (t: number) => n
     { metric: 'probe_ssl_earliest_cert_expiry', labels: target, value: (t) => (success(t) ? servedNotAfter(t) : undefined) },
     { metric: 'probe_ssl_last_chain_info', labels: { ...target, fingerprint_sha256: 'ab12', subject: 'CN=x', issuer, subjectalternative: 'x', serialnumber: '03a1' }, value: (t) => (success(t) ? 1 : undefined) },
     { metric: 'x509_cert_not_after', labels: { secret_namespace: target.secret_namespace, secret_name: target.secret_name, secret_key: 'tls.crt', subject_CN: 'x', namespace: 'monitoring', job: 'x509-certificate-exporter', instance: '10.244.2.9:9793' }, value: storedNotAfter },
+  ];
+}
+
+const ROOT_CRL = 'https://vault.internal:8200/v1/pki-root/crl';
+const SERVICES_CRL = 'https://vault.internal:8200/v1/pki-int-services/crl';
+const INGRESS_CRL = 'https://vault.internal:8200/v1/pki-int-ingress/crl';
+/** blackbox exporter's series for a CRL probe: the CRL's Last-Modified at `builtAt(t)` while the fetch succeeds. */
+function crl(instance: string, builtAt: (t: number) => number, success: (t: number) => number = () => 1): Series[] {
+  const target = { instance, job: 'crls' };
+  return [
+    { metric: 'probe_success', labels: target, value: success },
+    { metric: 'probe_http_last_modified_timestamp_seconds', labels: target, value: (t) => (success(t) ? builtAt(t) : undefined) },
   ];
 }
 
@@ -171,6 +184,24 @@ export function adoptionScenarios(book: RuleBook): Scenario[] {
         { at: 19 * MINUTE, firing: [] },
         { at: 21 * MINUTE, firing: [probe('VaultPkiProbeFailing', { instance: SHOP.instance }, 'served-public')] },
         { at: HOUR, firing: [] },
+      ],
+    },
+    {
+      name: 'c1. the CRLs as clients fetch them (Vault\'s 304 with Last-Modified, read by blackbox as probe_http_last_modified_timestamp_seconds): the ' +
+        'root\'s rebuilt 10h ago stays quiet; the services CRL built 61h ago (the rebuild is due at 60h of its 72h) turns stale, and expiring 5h later; ' +
+        'the ingress CRL unfetchable for 30m',
+      step: MINUTE,
+      until: 6 * HOUR,
+      series: [
+        ...crl(ROOT_CRL, (t) => t - 10 * HOUR),
+        ...crl(SERVICES_CRL, () => -61 * HOUR),
+        ...crl(INGRESS_CRL, (t) => t - 2 * HOUR, (t) => (t >= 10 * MINUTE && t < 40 * MINUTE ? 0 : 1)),
+      ],
+      checks: [
+        { at: 9 * MINUTE, firing: [] },
+        { at: 13 * MINUTE, firing: [probe('VaultPkiCrlStale', { instance: SERVICES_CRL }, 'crls')] },
+        { at: 27 * MINUTE, firing: [probe('VaultPkiCrlStale', { instance: SERVICES_CRL }, 'crls'), probe('VaultPkiCrlUnreachable', { instance: INGRESS_CRL }, 'crls')] },
+        { at: 5 * HOUR + 15 * MINUTE, firing: [probe('VaultPkiCrlStale', { instance: SERVICES_CRL }, 'crls'), probe('VaultPkiCrlExpiring', { instance: SERVICES_CRL }, 'crls')] },
       ],
     },
   ];

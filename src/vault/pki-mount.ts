@@ -50,12 +50,17 @@ export class PkiMount extends Construct {
       defaultLeaseTtlSeconds: options.defaultLeaseTtlSeconds,
       maxLeaseTtlSeconds: options.maxLeaseTtlSeconds,
       // A changed path or type would replace the mount, and with it every key and issuer: Terraform refuses instead.
+      // CrlProbes read a CRL's age from Vault's `304 Not Modified` answer to If-Modified-Since, which carries Last-Modified;
+      // Vault hands the request header to the backend and the response header back only when the mount is tuned for
+      // them (Vault builtin/logical/pki/util.go, sendNotModifiedResponseIfNecessary).
+      passthroughRequestHeaders: ['If-Modified-Since'],
+      allowedResponseHeaders: ['Last-Modified'],
       lifecycle: PROTECTED,
     }), 'mount');
     this.named(new PkiSecretBackendConfigUrls(this, 'urls', {
       backend: this.mount.path,
       issuingCertificates: [PkiNames.vaultApiUrl(vault.aiaBaseUrl, `${path}/ca`, vault.vaultNamespace)],
-      crlDistributionPoints: [PkiNames.vaultApiUrl(vault.aiaBaseUrl, `${path}/crl`, vault.vaultNamespace)],
+      crlDistributionPoints: [vault.crlUrl(path)],
       // Vault's OCSP responder for every issuer of the mount (unauthenticated GET/POST <mount>/ocsp, Vault >= 1.12).
       ocspServers: [PkiNames.vaultApiUrl(vault.aiaBaseUrl, `${path}/ocsp`, vault.vaultNamespace)],
     }), 'urls');

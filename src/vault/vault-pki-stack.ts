@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { VaultServerCa } from './vault-server-ca';
 import { PkiValidationError, Problems } from '../core/errors';
+import { PkiNames } from '../core/names';
 import { Urls } from '../core/urls';
 import {
   DataVaultGenericSecret, StateBackend, TerraformDataResource, TerraformLazy, TerraformLocal, TerraformStack, VaultProvider,
@@ -141,6 +142,14 @@ export class VaultPkiStack extends TerraformStack {
       address: this.address,
       namespace: props.vaultNamespace,
     });
+  }
+
+  /**
+   * The CRL URL of a PKI mount of this Vault as clients fetch it (the CRL distribution point its certificates carry):
+   * `<aiaBaseUrl>/v1/[<vaultNamespace>/]<mountPath>/crl`. For `CrlProbes`.
+   */
+  public crlUrl(mountPath: string): string {
+    return PkiNames.vaultApiUrl(this.aiaBaseUrl, `${mountPath}/crl`, this.vaultNamespace);
   }
 
   /** The marker in the description of every Vault mount this stack creates: who owns it. @internal */

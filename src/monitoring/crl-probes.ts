@@ -1,0 +1,177 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ClusterChart } from '../cluster/cluster-chart';
+import { Dns } from '../core/dns';
+import { Durations } from '../core/durations';
+import { Problems } from '../core/errors';
+import { KubernetesNames } from '../core/kubernetes-names';
+import { PkiLimits } from '../core/limits';
+import { PkiNames } from '../core/names';
+import { Urls } from '../core/urls';
+import { Probe } from '../imports/probe-monitoring.coreos.com';
+import { PrometheusRule, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
+
+/**
+ * The `If-Modified-Since` the CRL probes send: a date after any CRL Vault can have built, so that Vault answers
+ * `304 Not Modified` with the CRL's `Last-Modified` (the only response of Vault that carries it).
+ */
+const IF_MODIFIED_SINCE = 'Fri, 01 Jan 2100 00:00:00 GMT';
+
+/** Props of {@link CrlProbes}. */
+export interface CrlProbesProps {
+  /**
+   * The CRL distribution points to watch, as clients fetch them: `<aiaBaseUrl>/v1/<mount>/crl` of every mount
+   * (`VaultPkiStack.crlUrl(mountPath)`). http is allowed (CRLs are signed; RFC 5280 clients fetch them over http).
+   */
+  readonly urls: string[];
+
+  /**
+   * Blackbox exporter's address (`host:port`), as the Probes' `prober.url`.
+   * @default 'prometheus-blackbox-exporter.monitoring.svc:9115'
+   */
+  readonly proberUrl?: string;
+
+  /**
+   * The blackbox module the Probes use (see `blackboxModule` for its configuration).
+   * @default 'vault_pki_crl'
+   */
+  readonly module?: string;
+
+  /**
+   * Namespace of the Probes and of the alerts' PrometheusRule.
+   * @default 'monitoring'
+   */
+  readonly namespace?: string;
+
+  /**
+   * How often each CRL is fetched.
+   * @default Duration.minutes(5)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * Base of the alerts' `runbook_url`.
+   * @default 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md'
+   */
+  readonly runbookBaseUrl?: string;
+}
+
+/**
+ * Watches the CRLs Vault publishes, as clients fetch them: one prometheus-operator Probe per CRL URL for blackbox
+ * exporter's HTTP prober, and alerts:
+ *
+ * - `VaultPkiCrlUnreachable`: the CRL cannot be fetched (or Vault never built one) for 15 minutes;
+ * - `VaultPkiCrlStale`: the CRL is older than Vault's automatic rebuild allows (CRL expiry minus its rebuild grace,
+ *   60h of the mounts' 72h, plus an hour): the rebuild stopped, and revocations since are not published;
+ * - `VaultPkiCrlExpiring`: less than 6 hours of the CRL's validity are left: clients that check CRLs will refuse
+ *   every certificate of the CA when it expires.
+ *
+ * How the CRL's age is read: Vault sends `Last-Modified` only in a `304 Not Modified` answer to `If-Modified-Since`
+ * (Vault `builtin/logical/pki/util.go` sendNotModifiedResponseIfNecessary, isIfModifiedSinceBeforeLastModified:
+ * the CRL config's `LastModified`; `path_fetch.go` pathFetchRead), so the module asks with an `If-Modified-Since`
+ * far in the future and expects 304; blackbox exporter v0.28.0 (`prober/http.go`) exports the header as
+ * `probe_http_last_modified_timestamp_seconds` whatever the status. Vault passes the header to the PKI backend and
+ * the answer back only on mounts tuned for it: every mount of the library is
+ * (`passthrough_request_headers = ["If-Modified-Since"]`, `allowed_response_headers = ["Last-Modified"]`).
+ */
+export class CrlProbes extends Construct {
+  /** The job label of every Probe's metrics (`spec.jobName`): the construct's name. */
+  public readonly jobName: string;
+  /** Namespace of the Probes and the rule. */
+  public readonly namespace: string;
+  /** The blackbox module's name. */
+  public readonly module: string;
+  /** The module's configuration for blackbox exporter's `modules` (its Helm chart's `config.modules.<module>`). */
+  public readonly blackboxModule: { [key: string]: any };
+  /** Name of the alerts' PrometheusRule. */
+  public readonly ruleName: string;
+
+  constructor(scope: Construct, id: string, props: CrlProbesProps) {
+    super(scope, id);
+    const chart = ClusterChart.containing(this);
+    this.jobName = id;
+    this.namespace = props?.namespace ?? 'monitoring';
+    this.module = props?.module ?? 'vault_pki_crl';
+    this.ruleName = PkiNames.certificateProbeRuleName(id);
+    const urls = props?.urls ?? [];
+    const proberUrl = props?.proberUrl ?? 'prometheus-blackbox-exporter.monitoring.svc:9115';
+    const interval = props?.interval ?? Duration.minutes(5);
+    const runbookBaseUrl = props?.runbookBaseUrl ?? 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+    const problems = new Problems();
+    problems.check(!Dns.isLabel(id), () => `the construct id (${id}) names the Probes and their job; use lower-case letters, digits and '-'`);
+    problems.check(!Array.isArray(urls) || urls.length === 0, () => "'urls' is empty: list the CRL URLs of the mounts (VaultPkiStack.crlUrl(mountPath))");
+    if (Array.isArray(urls)) {
+      urls.forEach((u, i) => Urls.problems(`urls[${i}]`, u, ['http:', 'https:'], 'give the CRL URL clients fetch, e.g. http://pki.internal/v1/pki-root/crl',
+        { allowPath: true }).forEach((p) => problems.add(p)));
+      problems.check(new Set(urls).size !== urls.length, () => `'urls' lists a CRL twice (${urls.join(', ')})`);
+    }
+    problems.check(!/^[^/:]+:\d+$/.test(proberUrl), () => `'proberUrl' (${proberUrl}) is not host:port of blackbox exporter`);
+    problems.check(!/^[A-Za-z0-9_]+$/.test(this.module), () => `'module' (${this.module}) is not a blackbox module name (letters, digits, '_')`);
+    problems.check(!Dns.isLabel(this.namespace), () => `'namespace' (${this.namespace}) is not a valid namespace name (RFC 1123 label)`);
+    problems.check(!Durations.isWholePositive(interval), () => "'interval' must be a whole number of seconds");
+    Urls.problems('runbookBaseUrl', runbookBaseUrl, ['https:', 'http:'], 'use the URL of your runbooks page', { allowPath: true }).forEach((p) => problems.add(p));
+    if (problems.messages.length === 0) {
+      const fix = 'give each CrlProbes its own id';
+      KubernetesNames.claim(this, [
+        ...urls.map((_u, i) => ({ kind: 'monitoring.coreos.com/Probe', namespace: this.namespace, name: PkiNames.certificateProbeName(id, i + 1), from: `CrlProbes '${id}'`, fix })),
+        { kind: 'monitoring.coreos.com/PrometheusRule', namespace: this.namespace, name: this.ruleName, from: `CrlProbes '${id}'`, fix },
+      ]).forEach((p) => problems.add(p));
+    }
+    problems.throwIfAny(this, 'CrlProbes');
+
+    this.blackboxModule = {
+      prober: 'http',
+      timeout: '10s',
+      http: { method: 'GET', headers: { 'If-Modified-Since': IF_MODIFIED_SINCE }, valid_status_codes: [304] },
+    };
+    const labels = { ...PkiNames.labels() };
+    urls.forEach((url, i) => {
+      new Probe(this, `probe-${i + 1}`, {
+        metadata: { name: PkiNames.certificateProbeName(id, i + 1), namespace: this.namespace, labels: { ...labels, ...chart.ruleLabels } },
+        spec: {
+          jobName: this.jobName,
+          module: this.module,
+          interval: Durations.go(interval),
+          prober: { url: proberUrl },
+          targets: { staticConfig: { static: [url] } },
+        },
+      });
+    });
+
+    const job = `job=${JSON.stringify(this.jobName)}`;
+    const expiry = Durations.seconds(PkiLimits.CRL_EXPIRY);
+    const rebuiltBy = expiry - Durations.seconds(PkiLimits.CRL_REBUILD_GRACE);
+    const age = `time() - max by (instance) (probe_http_last_modified_timestamp_seconds{${job}})`;
+    const alert = (name: string, severity: string, forDuration: string, expr: string, summary: string,
+      description: string): PrometheusRuleSpecGroupsRules => ({
+      alert: name,
+      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
+      for: forDuration,
+      labels: { severity, probes: this.jobName },
+      annotations: { summary, description, runbook_url: `${runbookBaseUrl}#${name.toLowerCase()}` },
+    });
+    const rules = [
+      alert('VaultPkiCrlUnreachable', 'warning', '15m',
+        `max by (instance) (probe_success{${job}}) == 0`,
+        'The CRL {{ $labels.instance }} cannot be fetched, or Vault has not built it',
+        'Clients that check revocation cannot fetch it (or get it without its age: Vault answers 304 with Last-Modified only on a mount tuned for ' +
+        'If-Modified-Since). `curl -sv -H "If-Modified-Since: ' + IF_MODIFIED_SINCE + '" <instance>` shows which; `vault read <mount>/crl/rotate` ' +
+        'rebuilds it.'),
+      alert('VaultPkiCrlStale', 'warning', '10m',
+        `${age} > ${rebuiltBy + 3600}`,
+        'The CRL {{ $labels.instance }} is older than Vault\'s automatic rebuild allows: the rebuild stopped',
+        `Vault rebuilds a CRL ${Durations.describe(PkiLimits.CRL_REBUILD_GRACE)} before its ${Durations.describe(PkiLimits.CRL_EXPIRY)} expiry ` +
+        '(auto_rebuild). Certificates revoked since it was built are not on it. Check the mount\'s crl config and Vault\'s logs; ' +
+        '`vault read <mount>/crl/rotate` rebuilds it now.'),
+      alert('VaultPkiCrlExpiring', 'critical', '5m',
+        `${age} > ${expiry - 6 * 3600}`,
+        'The CRL {{ $labels.instance }} expires in less than 6 hours',
+        'When it expires, clients that check CRLs refuse every certificate of its CA. Rebuild it now (`vault read <mount>/crl/rotate`), then find ' +
+        'why the automatic rebuild stopped (VaultPkiCrlStale).'),
+    ];
+    new PrometheusRule(this, 'rule', {
+      metadata: { name: this.ruleName, namespace: this.namespace, labels: { ...chart.ruleLabels, ...labels } },
+      spec: { groups: [{ name: `vault-pki.crl.${this.jobName}`, rules }] },
+    });
+  }
+}
