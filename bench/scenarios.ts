@@ -91,14 +91,3 @@ export function certificateDnsName(service: string, i: number): string {
 export function describeSize(size: FleetSize): string {
   return `${size.clusters} x ${size.tenants}`;
 }
-
-/** Loads the builder of `variant` (and, with it, only the modules that variant needs). */
-export async function loadScenario(variant: Variant): Promise<ScenarioBuilder> {
-  if (variant === 'library') {
-    return (await import('./scenario-library.js')).buildLibraryScenario;
-  }
-  if (variant === 'floor') {
-    return (await import('./scenario-floor.js')).buildFloorScenario;
-  }
-  return (await import('./scenario-baseline.js')).buildBaselineScenario;
-}

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { RESULT_PREFIX, WorkerResult } from './protocol';
-import { loadScenario, Variant, VARIANTS } from './scenarios';
+import { loadScenario } from './scenario-loader';
+import { Variant, VARIANTS } from './scenarios';
 
 async function main(): Promise<void> {
   const bootMs = performance.now();

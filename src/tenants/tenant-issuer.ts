@@ -17,7 +17,7 @@ import { Provenance } from '../core/provenance';
 import { validate } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
 import { KubernetesAuthBackendRole } from '../terraform';
-import { IIntermediateCa } from '../vault/intermediate-ca';
+import { IIntermediateCa } from '../vault/intermediate-ca-options';
 import { IPkiCluster, PkiCluster } from '../vault/pki-cluster';
 
 /** Props of {@link TenantIssuer}. */

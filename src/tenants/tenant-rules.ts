@@ -6,7 +6,7 @@ import { KeyAlgorithm } from '../core/key-algorithm';
 import { MIN_KEY_BITS } from '../core/key-minimums';
 import { PkiLimits } from '../core/limits';
 import { Rule } from '../core/validation';
-import { IIntermediateCa } from '../vault/intermediate-ca';
+import { IIntermediateCa } from '../vault/intermediate-ca-options';
 
 /** Namespaces a tenant may use only with `allowSystemNamespace` (cert-manager's own namespace is checked per cluster). @internal */
 export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KeyAlgorithm } from '../core/key-algorithm';
 import { KeyUsage } from '../core/key-usage';
-import type { IIntermediateCa } from '../vault/intermediate-ca';
+import type { IIntermediateCa } from '../vault/intermediate-ca-options';
 
 /**
  * What a tenant's certificates may be: the names, lifetime, key, usages and identities its Vault role and

@@ -16,7 +16,8 @@ import { Provenance } from '../core/provenance';
 import { validate, validateShapes } from '../core/validation';
 import { VaultNames } from '../core/vault-names';
 import { PkiSecretBackendRole, VaultPolicy, stackOf } from '../terraform';
-import { IIntermediateCa, IntermediateCa } from '../vault/intermediate-ca';
+import { IntermediateCa } from '../vault/intermediate-ca';
+import { IIntermediateCa } from '../vault/intermediate-ca-options';
 import { VaultPkiStack } from '../vault/vault-pki-stack';
 
 /** Props of {@link Tenant}. */

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { CaGenerationOptions, GenerationState } from './ca-generation';
 import { activeGeneration, generationOptions, generationProblems, isLive, mayIssue, propagated, ResolvedGeneration, resolveGenerations } from './generation-rules';
-import type { IIntermediateCa, IntermediateCaOptions } from './intermediate-ca';
-import type { RootCaOptions } from './root-ca';
+import type { IIntermediateCa, IntermediateCaOptions } from './intermediate-ca-options';
+import type { RootCaOptions } from './root-ca-options';
 import { Dns, DomainIndex } from '../core/dns';
 import { Durations } from '../core/durations';
 import { KeyAlgorithm } from '../core/key-algorithm';
