@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { blackboxProbe, blackboxSettingsProblems, DEFAULT_PROBER_URL, DEFAULT_RUNBOOK_BASE_URL, probeAlerts } from './blackbox-probes';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
@@ -7,9 +8,7 @@ import { Problems } from '../core/errors';
 import { KubernetesNames } from '../core/kubernetes-names';
 import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
-import { Urls } from '../core/urls';
-import { Probe } from '../imports/probe-monitoring.coreos.com';
-import { PrometheusRule, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
+import { PrometheusRule } from '../imports/prometheus-operator-monitoring.coreos.com';
 
 /** Options of a {@link ProbeTarget}. */
 export interface ProbeTargetOptions {
@@ -148,9 +147,13 @@ export class CertificateProbes extends Construct {
     this.module = props?.module ?? 'vault_pki_tls';
     this.ruleName = PkiNames.certificateProbeRuleName(id);
     const targets = props?.targets ?? [];
-    const proberUrl = props?.proberUrl ?? 'prometheus-blackbox-exporter.monitoring.svc:9115';
-    const interval = props?.interval ?? Duration.seconds(60);
-    const runbookBaseUrl = props?.runbookBaseUrl ?? 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+    const settings = {
+      proberUrl: props?.proberUrl ?? DEFAULT_PROBER_URL,
+      module: this.module,
+      namespace: this.namespace,
+      interval: props?.interval ?? Duration.seconds(60),
+      runbookBaseUrl: props?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
+    };
     const renewBefore = props?.renewBefore;
     const problems = new Problems();
     problems.check(!Dns.isLabel(id), () => `the construct id (${id}) names the Probes and their job; use lower-case letters, digits and '-'`);
@@ -168,11 +171,7 @@ export class CertificateProbes extends Construct {
       `'expectedIssuer' (${props?.expectedIssuer}) is not a regular expression; e.g. 'CN=services intermediate CA.*' or 'CN=(R1[0-4]|E[5-9]),O=Let.s Encrypt,C=US'`);
     problems.check(renewBefore === undefined || !(Durations.seconds(renewBefore) >= Durations.seconds(PkiLimits.MIN_RENEW_BEFORE)), () =>
       `'renewBefore' must be the served certificates' renewBefore (at least ${Durations.go(PkiLimits.MIN_RENEW_BEFORE)}): 8h for 24h certificates, Duration.days(30) for Let's Encrypt`);
-    problems.check(!/^[^/:]+:\d+$/.test(proberUrl), () => `'proberUrl' (${proberUrl}) is not host:port of blackbox exporter`);
-    problems.check(!/^[A-Za-z0-9_]+$/.test(this.module), () => `'module' (${this.module}) is not a blackbox module name (letters, digits, '_')`);
-    problems.check(!Dns.isLabel(this.namespace), () => `'namespace' (${this.namespace}) is not a valid namespace name (RFC 1123 label)`);
-    problems.check(!Durations.isWholePositive(interval), () => "'interval' must be a whole number of seconds");
-    Urls.problems('runbookBaseUrl', runbookBaseUrl, ['https:', 'http:'], 'use the URL of your runbooks page', { allowPath: true }).forEach((p) => problems.add(p));
+    blackboxSettingsProblems(problems, settings);
     if (problems.messages.length === 0) {
       const fix = 'give each CertificateProbes its own id';
       KubernetesNames.claim(this, [
@@ -189,34 +188,20 @@ export class CertificateProbes extends Construct {
     };
     const labels = { ...PkiNames.labels() };
     targets.forEach((t, i) => {
-      new Probe(this, `probe-${i + 1}`, {
-        metadata: { name: PkiNames.certificateProbeName(id, i + 1), namespace: this.namespace, labels: { ...labels, ...chart.ruleLabels } },
-        spec: {
-          jobName: this.jobName,
-          module: this.module,
-          interval: Durations.go(interval),
-          prober: { url: proberUrl },
-          targets: {
-            staticConfig: {
-              static: [t.address],
-              labels: t.secret !== undefined ? { secret_namespace: t.options.secretNamespace!, secret_name: t.options.secretName! } : undefined,
-            },
-          },
-        },
+      blackboxProbe(this, `probe-${i + 1}`, {
+        ...settings,
+        name: PkiNames.certificateProbeName(id, i + 1),
+        jobName: this.jobName,
+        labels: { ...labels, ...chart.ruleLabels },
+        target: t.address,
+        targetLabels: t.secret !== undefined ? { secret_namespace: t.options.secretNamespace!, secret_name: t.options.secretName! } : undefined,
       });
     });
 
     const job = `job=${JSON.stringify(this.jobName)}`;
     const quarter = Math.floor(Durations.seconds(renewBefore!) / 4);
     const skew = Durations.seconds(PkiLimits.CLOCK_SKEW);
-    const alert = (name: string, severity: string, forDuration: string, expr: string, summary: string,
-      description: string): PrometheusRuleSpecGroupsRules => ({
-      alert: name,
-      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
-      for: forDuration,
-      labels: { severity, probes: this.jobName },
-      annotations: { summary, description, runbook_url: `${runbookBaseUrl}#${name.toLowerCase()}` },
-    });
+    const alert = probeAlerts(this.jobName, settings.runbookBaseUrl);
     const rules = [
       alert('VaultPkiServedCertificateExpiring', 'critical', '5m',
         `max by (instance) (probe_ssl_earliest_cert_expiry{${job}}) - time() < ${quarter}`,

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { blackboxProbe, blackboxSettingsProblems, DEFAULT_PROBER_URL, DEFAULT_RUNBOOK_BASE_URL, probeAlerts } from './blackbox-probes';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
@@ -8,8 +9,7 @@ import { KubernetesNames } from '../core/kubernetes-names';
 import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
 import { Urls } from '../core/urls';
-import { Probe } from '../imports/probe-monitoring.coreos.com';
-import { PrometheusRule, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
+import { PrometheusRule } from '../imports/prometheus-operator-monitoring.coreos.com';
 
 /**
  * The `If-Modified-Since` the CRL probes send: a date after any CRL Vault can have built, so that Vault answers
@@ -94,9 +94,13 @@ export class CrlProbes extends Construct {
     this.module = props?.module ?? 'vault_pki_crl';
     this.ruleName = PkiNames.certificateProbeRuleName(id);
     const urls = props?.urls ?? [];
-    const proberUrl = props?.proberUrl ?? 'prometheus-blackbox-exporter.monitoring.svc:9115';
-    const interval = props?.interval ?? Duration.minutes(5);
-    const runbookBaseUrl = props?.runbookBaseUrl ?? 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+    const settings = {
+      proberUrl: props?.proberUrl ?? DEFAULT_PROBER_URL,
+      module: this.module,
+      namespace: this.namespace,
+      interval: props?.interval ?? Duration.minutes(5),
+      runbookBaseUrl: props?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
+    };
     const problems = new Problems();
     problems.check(!Dns.isLabel(id), () => `the construct id (${id}) names the Probes and their job; use lower-case letters, digits and '-'`);
     problems.check(!Array.isArray(urls) || urls.length === 0, () => "'urls' is empty: list the CRL URLs of the mounts (VaultPkiStack.crlUrl(mountPath))");
@@ -105,11 +109,7 @@ export class CrlProbes extends Construct {
         { allowPath: true }).forEach((p) => problems.add(p)));
       problems.check(new Set(urls).size !== urls.length, () => `'urls' lists a CRL twice (${urls.join(', ')})`);
     }
-    problems.check(!/^[^/:]+:\d+$/.test(proberUrl), () => `'proberUrl' (${proberUrl}) is not host:port of blackbox exporter`);
-    problems.check(!/^[A-Za-z0-9_]+$/.test(this.module), () => `'module' (${this.module}) is not a blackbox module name (letters, digits, '_')`);
-    problems.check(!Dns.isLabel(this.namespace), () => `'namespace' (${this.namespace}) is not a valid namespace name (RFC 1123 label)`);
-    problems.check(!Durations.isWholePositive(interval), () => "'interval' must be a whole number of seconds");
-    Urls.problems('runbookBaseUrl', runbookBaseUrl, ['https:', 'http:'], 'use the URL of your runbooks page', { allowPath: true }).forEach((p) => problems.add(p));
+    blackboxSettingsProblems(problems, settings);
     if (problems.messages.length === 0) {
       const fix = 'give each CrlProbes its own id';
       KubernetesNames.claim(this, [
@@ -126,15 +126,12 @@ export class CrlProbes extends Construct {
     };
     const labels = { ...PkiNames.labels() };
     urls.forEach((url, i) => {
-      new Probe(this, `probe-${i + 1}`, {
-        metadata: { name: PkiNames.certificateProbeName(id, i + 1), namespace: this.namespace, labels: { ...labels, ...chart.ruleLabels } },
-        spec: {
-          jobName: this.jobName,
-          module: this.module,
-          interval: Durations.go(interval),
-          prober: { url: proberUrl },
-          targets: { staticConfig: { static: [url] } },
-        },
+      blackboxProbe(this, `probe-${i + 1}`, {
+        ...settings,
+        name: PkiNames.certificateProbeName(id, i + 1),
+        jobName: this.jobName,
+        labels: { ...labels, ...chart.ruleLabels },
+        target: url,
       });
     });
 
@@ -142,14 +139,7 @@ export class CrlProbes extends Construct {
     const expiry = Durations.seconds(PkiLimits.CRL_EXPIRY);
     const rebuiltBy = expiry - Durations.seconds(PkiLimits.CRL_REBUILD_GRACE);
     const age = `time() - max by (instance) (probe_http_last_modified_timestamp_seconds{${job}})`;
-    const alert = (name: string, severity: string, forDuration: string, expr: string, summary: string,
-      description: string): PrometheusRuleSpecGroupsRules => ({
-      alert: name,
-      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
-      for: forDuration,
-      labels: { severity, probes: this.jobName },
-      annotations: { summary, description, runbook_url: `${runbookBaseUrl}#${name.toLowerCase()}` },
-    });
+    const alert = probeAlerts(this.jobName, settings.runbookBaseUrl);
     const rules = [
       alert('VaultPkiCrlUnreachable', 'warning', '15m',
         `max by (instance) (probe_success{${job}}) == 0`,
