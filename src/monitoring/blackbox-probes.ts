@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { Problems } from '../core/errors';
+import { KubernetesNames } from '../core/kubernetes-names';
+import { PkiNames } from '../core/names';
 import { Urls } from '../core/urls';
 import { Probe } from '../imports/probe-monitoring.coreos.com';
 import { PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-operator-monitoring.coreos.com';
@@ -20,6 +22,25 @@ export interface BlackboxSettings {
 export const DEFAULT_PROBER_URL = 'prometheus-blackbox-exporter.monitoring.svc:9115';
 /** The runbooks by default. @internal */
 export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+
+/** The construct id names the Probes and their job: a DNS label. @internal */
+export function probeIdProblems(problems: Problems, id: string): void {
+  problems.check(!Dns.isLabel(id), () => `the construct id (${id}) names the Probes and their job; use lower-case letters, digits and '-'`);
+}
+
+/**
+ * Claims the names of a probe construct's `probes` Probes (`<id>-<n>`) and of its PrometheusRule in the chart, adding a
+ * problem for each name another construct holds. @internal
+ */
+export function claimProbeNames(scope: Construct, problems: Problems, construct: string, id: string, namespace: string, probes: number,
+  ruleName: string): void {
+  const from = `${construct} '${id}'`;
+  const fix = `give each ${construct} its own id`;
+  KubernetesNames.claim(scope, [
+    ...Array.from({ length: probes }, (_p, i) => ({ kind: 'monitoring.coreos.com/Probe', namespace, name: PkiNames.certificateProbeName(id, i + 1), from, fix })),
+    { kind: 'monitoring.coreos.com/PrometheusRule', namespace, name: ruleName, from, fix },
+  ]).forEach((p) => problems.add(p));
+}
 
 /** The problems of the settings every probe construct shares. @internal */
 export function blackboxSettingsProblems(problems: Problems, s: BlackboxSettings): void {

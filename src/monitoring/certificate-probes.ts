@@ -1,11 +1,12 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { blackboxProbe, blackboxSettingsProblems, DEFAULT_PROBER_URL, DEFAULT_RUNBOOK_BASE_URL, probeAlerts } from './blackbox-probes';
+import {
+  blackboxProbe, blackboxSettingsProblems, claimProbeNames, DEFAULT_PROBER_URL, DEFAULT_RUNBOOK_BASE_URL, probeAlerts, probeIdProblems,
+} from './blackbox-probes';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { Problems } from '../core/errors';
-import { KubernetesNames } from '../core/kubernetes-names';
 import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
 import { PrometheusRule } from '../imports/prometheus-operator-monitoring.coreos.com';
@@ -156,7 +157,7 @@ export class CertificateProbes extends Construct {
     };
     const renewBefore = props?.renewBefore;
     const problems = new Problems();
-    problems.check(!Dns.isLabel(id), () => `the construct id (${id}) names the Probes and their job; use lower-case letters, digits and '-'`);
+    probeIdProblems(problems, id);
     problems.check(targets.length === 0, () => "'targets' is empty: list the hosts or Services whose served certificates to watch");
     for (const t of targets) {
       problems.check(!Dns.isName(t.hostname), () => `target '${t.hostname}' is not a DNS name`);
@@ -172,13 +173,7 @@ export class CertificateProbes extends Construct {
     problems.check(renewBefore === undefined || !(Durations.seconds(renewBefore) >= Durations.seconds(PkiLimits.MIN_RENEW_BEFORE)), () =>
       `'renewBefore' must be the served certificates' renewBefore (at least ${Durations.go(PkiLimits.MIN_RENEW_BEFORE)}): 8h for 24h certificates, Duration.days(30) for Let's Encrypt`);
     blackboxSettingsProblems(problems, settings);
-    if (problems.messages.length === 0) {
-      const fix = 'give each CertificateProbes its own id';
-      KubernetesNames.claim(this, [
-        ...targets.map((_t, i) => ({ kind: 'monitoring.coreos.com/Probe', namespace: this.namespace, name: PkiNames.certificateProbeName(id, i + 1), from: `CertificateProbes '${id}'`, fix })),
-        { kind: 'monitoring.coreos.com/PrometheusRule', namespace: this.namespace, name: this.ruleName, from: `CertificateProbes '${id}'`, fix },
-      ]).forEach((p) => problems.add(p));
-    }
+    if (problems.messages.length === 0) claimProbeNames(this, problems, 'CertificateProbes', id, this.namespace, targets.length, this.ruleName);
     problems.throwIfAny(this, 'CertificateProbes');
 
     this.blackboxModule = {

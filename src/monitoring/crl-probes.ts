@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { blackboxProbe, blackboxSettingsProblems, DEFAULT_PROBER_URL, DEFAULT_RUNBOOK_BASE_URL, probeAlerts } from './blackbox-probes';
+import {
+  blackboxProbe, blackboxSettingsProblems, claimProbeNames, DEFAULT_PROBER_URL, DEFAULT_RUNBOOK_BASE_URL, probeAlerts, probeIdProblems,
+} from './blackbox-probes';
 import { ClusterChart } from '../cluster/cluster-chart';
-import { Dns } from '../core/dns';
 import { Durations } from '../core/durations';
 import { Problems } from '../core/errors';
-import { KubernetesNames } from '../core/kubernetes-names';
 import { PkiLimits } from '../core/limits';
 import { PkiNames } from '../core/names';
 import { Urls } from '../core/urls';
@@ -102,7 +102,7 @@ export class CrlProbes extends Construct {
       runbookBaseUrl: props?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
     };
     const problems = new Problems();
-    problems.check(!Dns.isLabel(id), () => `the construct id (${id}) names the Probes and their job; use lower-case letters, digits and '-'`);
+    probeIdProblems(problems, id);
     problems.check(!Array.isArray(urls) || urls.length === 0, () => "'urls' is empty: list the CRL URLs of the mounts (VaultPkiStack.crlUrl(mountPath))");
     if (Array.isArray(urls)) {
       urls.forEach((u, i) => Urls.problems(`urls[${i}]`, u, ['http:', 'https:'], 'give the CRL URL clients fetch, e.g. http://pki.internal/v1/pki-root/crl',
@@ -110,13 +110,7 @@ export class CrlProbes extends Construct {
       problems.check(new Set(urls).size !== urls.length, () => `'urls' lists a CRL twice (${urls.join(', ')})`);
     }
     blackboxSettingsProblems(problems, settings);
-    if (problems.messages.length === 0) {
-      const fix = 'give each CrlProbes its own id';
-      KubernetesNames.claim(this, [
-        ...urls.map((_u, i) => ({ kind: 'monitoring.coreos.com/Probe', namespace: this.namespace, name: PkiNames.certificateProbeName(id, i + 1), from: `CrlProbes '${id}'`, fix })),
-        { kind: 'monitoring.coreos.com/PrometheusRule', namespace: this.namespace, name: this.ruleName, from: `CrlProbes '${id}'`, fix },
-      ]).forEach((p) => problems.add(p));
-    }
+    if (problems.messages.length === 0) claimProbeNames(this, problems, 'CrlProbes', id, this.namespace, urls.length, this.ruleName);
     problems.throwIfAny(this, 'CrlProbes');
 
     this.blackboxModule = {
