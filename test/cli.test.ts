@@ -3,23 +3,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
 import { App as TerraformApp } from 'cdktf';
 import { loadAll } from 'js-yaml';
-import { buildReferenceScenario } from '../examples/reference/scenario';
+import { synthesizeReference } from './reference-on-disk';
 import { ConsistencyCheck, PkiValidationError, VaultPkiStack, VaultServerCa } from '../src';
 import { commands, main, registerCommand } from '../src/consistency/cli';
 import { CliCommand } from '../src/consistency/cli-command';
-
-/** Synthesizes the reference scenario into `<dir>/dist` and `<dir>/cdktf.out`, as `npm run synth` does. */
-function synthesizeReference(dir: string): string {
-  const k8s = new App({ outdir: path.join(dir, 'dist') });
-  const tf = new TerraformApp({ outdir: path.join(dir, 'cdktf.out') });
-  buildReferenceScenario(k8s, tf);
-  k8s.synth();
-  tf.synth();
-  return dir;
-}
 
 let reference: string;
 beforeAll(() => {

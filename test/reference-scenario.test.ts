@@ -1,21 +1,7 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { App as TerraformApp } from 'cdktf';
-import { buildReferenceScenario } from '../examples/reference/scenario';
+import { synthesizeReference } from './reference-on-disk';
 import { ConsistencyCheck } from '../src';
-
-/** Runs the reference program the way `npm run synth` does, into a fresh directory. */
-function synthToDisk(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-pki-'));
-  const k8s = new App({ outdir: path.join(dir, 'dist') });
-  const tf = new TerraformApp({ outdir: path.join(dir, 'cdktf.out') });
-  buildReferenceScenario(k8s, tf);
-  k8s.synth();
-  tf.synth();
-  return dir;
-}
 
 /** Every file under `dir`, relative path -> bytes. */
 function readTree(dir: string, prefix = ''): Map<string, Buffer> {
@@ -29,7 +15,7 @@ function readTree(dir: string, prefix = ''): Map<string, Buffer> {
 }
 
 describe('reference scenario (examples/reference)', () => {
-  const dir = synthToDisk();
+  const dir = synthesizeReference();
   const tfJson = path.join(dir, 'cdktf.out', 'stacks', 'vault', 'cdk.tf.json');
 
   test('writes Kubernetes YAML to dist/ and Terraform JSON that terraform can take as it is', () => {
@@ -58,7 +44,7 @@ describe('reference scenario (examples/reference)', () => {
   });
 
   test('deterministic: two synths of the same program are byte-identical', () => {
-    const again = readTree(synthToDisk());
+    const again = readTree(synthesizeReference());
     const first = readTree(dir);
     expect([...again.keys()]).toEqual([...first.keys()]);
     for (const [file, bytes] of first) expect([file, again.get(file)!.equals(bytes)]).toEqual([file, true]);
