@@ -148,6 +148,13 @@ for (const dir of ['examples', 'bench', 'scripts']) {
   });
 }
 
+// jest transpiles each file on its own (isolatedModules) and jsii compiles src/ only: the tests, examples, benchmark
+// and scripts are type-checked here (an attribute a test reads that its type does not have, an unused import).
+project.addTask('typecheck', {
+  description: 'Type-check the tests, examples, benchmark and scripts (tsc --noEmit with their tsconfig.json)',
+  steps: ['test', 'examples', 'bench', 'scripts'].map((dir) => ({ exec: `tsc --noEmit -p ${dir}/tsconfig.json` })),
+});
+
 // `cdktf synth` of the reference scenario (the same program as `cdk8s synth`: it writes both outputs). Like every program
 // of this repository it runs with scripts/ts-register.js: each .ts file transpiled once and cached, not on every run.
 new JsonFile(project, 'cdktf.json', {

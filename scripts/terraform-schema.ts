@@ -27,6 +27,8 @@ export interface AttributeSchema {
   readonly required: boolean;
   readonly optional: boolean;
   readonly computed: boolean;
+  /** A change of the attribute replaces the resource (the provider's ForceNew). */
+  readonly forceNew?: boolean;
   readonly conflictsWith?: string[];
   readonly exactlyOneOf?: string[];
   readonly atLeastOneOf?: string[];

@@ -278,7 +278,7 @@ describe('every cross-program break is caught: at synth where the contract says 
       synthPlatform(dir);
       expect(errorOf(() => synthTeam(dir, {
         program: 'team-search',
-        build: (k8s, tf, c) => new TenantStacks(tf, 'team-shop', { shards: 2, address: c.vaultAddress, serverCa: c.serverCa, contract: c }),
+        build: (_k8s, tf, c) => new TenantStacks(tf, 'team-shop', { shards: 2, address: c.vaultAddress, serverCa: c.serverCa, contract: c }),
       }))).toMatch(/TenantStacks 'team-shop': the id 'team-shop' is not the stack prefix the fleet contract gives program 'team-search' \('team-search'\)/);
       synthTeam(dir, SHOP);
       synthTeam(dir, { program: 'team-search', withoutContract: true, build: (k8s, tf) => handTyped(k8s, tf, 'team-shop', SEARCH_TEAMS) });

@@ -1,7 +1,7 @@
 import { Duration, Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
 import {
-  ClusterChart, IntermediateCa, KeyAlgorithm, KeyUsage, PkiCluster, PkiHierarchy, PkiNames, Tenant, TenantProps, VaultPkiStack, VaultServerCa,
+  ClusterChart, IntermediateCa, KeyAlgorithm, KeyUsage, PkiCluster, PkiNames, Tenant, TenantProps, VaultPkiStack, VaultServerCa,
 } from '../src';
 import {
   celAccepts, errorOf, EXAMPLE_CA_PEM, hierarchyOf, newScope, newTenant, objects, resolveRef, resource, resources, synthBoth,

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { applicationSetReconcile, AppSetStep } from './applicationset';
-import { ClusterState, emptyCluster, KubeObject, namespaceObject, readmeChartCrds, withCrds, withReadmeCharts } from './cluster';
-import { Application, automatedSync, compareAppState, syncApplication } from './controller';
+import { ClusterState, emptyCluster, KubeObject, readmeChartCrds, withCrds, withReadmeCharts } from './cluster';
+import { Application, compareAppState, syncApplication } from './controller';
 import { kustomizeBuild } from './kustomize';
 import { AppProject, defaultProject } from './project';
 import { ANNOTATION_SYNC_OPTIONS, ANNOTATION_SYNC_WAVE } from './sync-engine';

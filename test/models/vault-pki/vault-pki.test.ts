@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  install, replay, ReplayResult, replaySequence, signedSerial, Start, stepsWhereARoleCannotSign,
+  replay, ReplayResult, replaySequence, signedSerial, Start, stepsWhereARoleCannotSign,
 } from './replay';
 import * as v from './vault';
-import { parseConfig } from '../terraform/model';
 
 const UPSTREAM = JSON.parse(fs.readFileSync(path.join(__dirname, 'upstream-cases.json'), 'utf8')) as {
   cases: Array<{ source: string; test: string; steps: Array<Record<string, unknown>> }>;
