@@ -149,7 +149,15 @@ function safety(from: string, to: string, r: ReplayResult, start: Start): string
   return problems;
 }
 
+/** Outcomes already decided (the documented-order test asks again for pairs the table decided: one plan each). */
+const DECIDED = new Map<string, Outcome>();
 function outcome(from: string, to: string, lastApplyHours: number, failOn?: string[]): Outcome {
+  const key = JSON.stringify([from, to, lastApplyHours, failOn]);
+  if (!DECIDED.has(key)) DECIDED.set(key, decide(from, to, lastApplyHours, failOn));
+  return DECIDED.get(key)!;
+}
+
+function decide(from: string, to: string, lastApplyHours: number, failOn?: string[]): Outcome {
   const start = APPLIED.get(from)!;
   const plan = planGuards(PHASES[to], planVault(start), recordsAfter(from, lastApplyHours));
   if (!plan.ok) return { verdict: 'refused at plan', detail: [...new Set(plan.errors.map((e) => e.split(':')[0]))] };

@@ -1,8 +1,6 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { ConsistencyFinding, ConsistencyFindingKind, ConsistencyRuleInfo } from './consistency-rule';
-import { FleetIndex, readFleet } from './fleet-index';
-import { readYamlFile } from './manifest-reader';
+import { FleetIndex, readFleet, readManifests } from './fleet-index';
 import { OutputIndex, TerraformIndex } from './output-index';
 import { BUILT_IN_RULES } from './rules';
 import { synthesizedStackFiles } from './synthesized-stacks';
@@ -79,7 +77,7 @@ export class ConsistencyCheck {
    * Checks the outputs on disk: every `*.yaml` / `*.yml` file under `manifestDir` (e.g. `dist/`, searched
    * recursively) against the Terraform JSON at `terraformPath`: a `cdk.tf.json`, or a `cdktf.out` directory, of which
    * exactly the stacks its `manifest.json` lists are read (stack folders an earlier synthesis left behind are not), or
-   * a directory above such outputs. Files are read one at a time, so outputs of any size work.
+   * a directory above such outputs. The YAML files are read as a stream (another thread reads while this one parses).
    */
   public static checkOutputs(manifestDir: string, terraformPath: string, options: ConsistencyCheckOptions = {}): ConsistencyFinding[] {
     const manifests = readManifests(manifestDir);
@@ -94,7 +92,7 @@ export class ConsistencyCheck {
    * sync options); then, once (the first result, cluster `''`), the fleet as a whole: one owner per Terraform state,
    * Vault role, policy, auth role and mount, ApplicationSet and Application across the programs, Kubernetes providers
    * that each name one cluster, and every program's outputs against the fleet contract (`fleet-contract.json` in a
-   * tree). Files are read one at a time.
+   * tree). The YAML files are read as a stream (another thread reads while this one parses).
    */
   public static checkFleet(gitopsDirs: string[], terraformPaths: string[], options: ConsistencyCheckOptions = {}): ClusterFindings[] {
     const stacks = terraformPaths.flatMap((p) => synthesizedStackFiles(p)).map((file) => JSON.parse(fs.readFileSync(file, 'utf8')));
@@ -137,24 +135,3 @@ export class ConsistencyCheck {
   private constructor() {}
 }
 
-/** Every Kubernetes object of the YAML files under `dir` (kustomize's own kustomization.yaml files are not objects). */
-function readManifests(dir: string): any[] {
-  return files(dir, (f) => /\.ya?ml$/.test(f) && path.basename(f) !== 'kustomization.yaml').flatMap((file) => {
-    try {
-      return readYamlFile(file);
-    } catch (e) {
-      throw new Error(`${file}: ${(e as Error).message.split('\n')[0]}`);
-    }
-  });
-}
-
-/** The files under `root` (or `root` itself when it is a file) that `keep`, sorted. */
-function files(root: string, keep: (file: string) => boolean): string[] {
-  if (!fs.statSync(root).isDirectory()) return keep(root) ? [root] : [];
-  return fs.readdirSync(root, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const full = path.join(root, entry.name);
-      return entry.isDirectory() ? files(full, keep) : keep(full) ? [full] : [];
-    });
-}

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readYamlFile } from './manifest-reader';
+import { fileTexts, PARALLEL_READ_MIN } from './file-texts';
+import { readYamlDocuments } from './manifest-reader';
 import { PkiNames } from '../core/names';
 
 /** One program's GitOps tree, as `checkFleet` read it. @internal */
@@ -23,14 +24,33 @@ export interface FleetIndex {
 }
 
 /** Every object of the YAML files under `dir` (kustomize's own kustomization.yaml files are not objects). @internal */
-export function readManifests(dir: string): any[] {
-  return files(dir, (f) => /\.ya?ml$/.test(f) && path.basename(f) !== 'kustomization.yaml').flatMap((file) => {
+export function readManifests(dir: string, parallelMin: number = PARALLEL_READ_MIN): any[] {
+  return readManifestFiles([manifestFiles(dir)], parallelMin)[0];
+}
+
+/** The YAML files under `dir` that hold objects (kustomize's own kustomization.yaml files do not). */
+function manifestFiles(dir: string): string[] {
+  return files(dir, (f) => /\.ya?ml$/.test(f) && path.basename(f) !== 'kustomization.yaml');
+}
+
+/** The objects of each group of YAML files, read as one stream (see fileTexts). */
+function readManifestFiles(groups: readonly string[][], parallelMin: number): any[][] {
+  const all = groups.flat();
+  const out: any[][] = groups.map(() => []);
+  let group = 0;
+  let left = groups[0]?.length ?? 0;
+  let i = 0;
+  for (const text of fileTexts(all, parallelMin)) {
+    while (left === 0) left = groups[++group].length;
     try {
-      return readYamlFile(file);
+      for (const object of readYamlDocuments(text)) out[group].push(object);
     } catch (e) {
-      throw new Error(`${file}: ${(e as Error).message.split('\n')[0]}`);
+      throw new Error(`${all[i]}: ${(e as Error).message.split('\n')[0]}`);
     }
-  });
+    left--;
+    i++;
+  }
+  return out;
 }
 
 /** The files under `root` (or `root` itself when it is a file) that `keep`, sorted (by name in each folder, depth first). @internal */
@@ -54,21 +74,28 @@ function collect(dir: string, keep: (file: string) => boolean, out: string[]): v
   }
 }
 
-/** Reads the GitOps trees `dirs` (each with a `clusters/` folder) into a fleet index. @internal */
-export function readFleet(dirs: string[]): FleetIndex {
-  const trees: FleetTree[] = [];
-  const contracts: { tree: string; document: any }[] = [];
-  for (const dir of dirs) {
+/**
+ * Reads the GitOps trees `dirs` (each with a `clusters/` folder) into a fleet index. Every YAML file of every tree is
+ * read as one stream (another thread reads while this one parses, from `parallelMin` files on). @internal
+ */
+export function readFleet(dirs: string[], parallelMin: number = PARALLEL_READ_MIN): FleetIndex {
+  const layout = dirs.map((dir) => {
     const clustersDir = path.join(dir, 'clusters');
     if (!fs.existsSync(clustersDir)) throw new Error(`${dir} is not a GitOps tree: it has no clusters/ folder`);
+    const clusters = fs.readdirSync(clustersDir).sort().filter((cluster) => fs.statSync(path.join(clustersDir, cluster)).isDirectory())
+      .map((cluster) => ({ cluster, files: manifestFiles(path.join(clustersDir, cluster)) }));
+    const argocd = path.join(dir, 'argocd');
+    return { dir, clusters, argocd: fs.existsSync(argocd) ? manifestFiles(argocd) : [] };
+  });
+  const objects = readManifestFiles(layout.flatMap((tree) => [...tree.clusters.map((c) => c.files), tree.argocd]), parallelMin);
+  const trees: FleetTree[] = [];
+  const contracts: { tree: string; document: any }[] = [];
+  let next = 0;
+  for (const { dir, clusters: folders } of layout) {
     const name = `${path.basename(path.dirname(path.resolve(dir)))}/${path.basename(path.resolve(dir))}`;
     const clusters = new Map<string, any[]>();
-    for (const cluster of fs.readdirSync(clustersDir).sort()) {
-      if (fs.statSync(path.join(clustersDir, cluster)).isDirectory()) clusters.set(cluster, readManifests(path.join(clustersDir, cluster)));
-    }
-    const argocd = path.join(dir, 'argocd');
-    const applicationSets = fs.existsSync(argocd)
-      ? readManifests(argocd).filter((o) => o?.kind === 'ApplicationSet' && String(o.apiVersion).startsWith('argoproj.io/')) : [];
+    for (const { cluster } of folders) clusters.set(cluster, objects[next++]);
+    const applicationSets = objects[next++].filter((o) => o?.kind === 'ApplicationSet' && String(o.apiVersion).startsWith('argoproj.io/'));
     const inventory = readJson(path.join(dir, 'inventory.json'));
     const labelled = applicationSets.map((a) => a.metadata?.labels?.[PkiNames.PROGRAM_LABEL]).find((p) => typeof p === 'string');
     const program = typeof inventory?.program === 'string' ? inventory.program : labelled;

@@ -20,16 +20,11 @@ export function readYamlDocuments(text: string): any[] {
   return loadAll(text).filter((m) => m !== null && m !== undefined);
 }
 
-/** The documents of the YAML file `file` (see readYamlDocuments). @internal */
-export function readYamlFile(file: string): any[] {
-  return readYamlDocuments(readText(file));
-}
-
 /** A read buffer shared by every read (the library's files are a few KiB; a larger one is read whole). */
 let buffer: Buffer | undefined;
 
-/** The UTF-8 text of `file`, as fs.readFileSync(file, 'utf8') reads it, with one syscall fewer (no fstat) for small files. */
-function readText(file: string): string {
+/** The UTF-8 text of `file`, as fs.readFileSync(file, 'utf8') reads it, with one syscall fewer (no fstat) for small files. @internal */
+export function readText(file: string): string {
   buffer ??= Buffer.allocUnsafe(1 << 16);
   const fd = fs.openSync(file, 'r');
   try {

@@ -8,6 +8,34 @@ export interface PemCheckOptions {
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
+/** What a check needs of one parsed certificate block: its parse error, or whether it is a CA and its subject. */
+interface BlockFacts {
+  readonly error?: string;
+  readonly ca?: boolean;
+  readonly subject?: string;
+}
+/**
+ * Parsed blocks by their text: a fleet program passes the same CA PEM to every cluster and stack (50 clusters: 50 parses
+ * of one certificate). Bounded; a PEM is immutable text, so a hit is exactly what a parse would return.
+ */
+const PARSED = new Map<string, BlockFacts>();
+const PARSED_MAX = 256;
+
+function parse(block: string): BlockFacts {
+  let facts = PARSED.get(block);
+  if (facts === undefined) {
+    try {
+      const cert = new X509Certificate(block);
+      facts = { ca: cert.ca, subject: cert.subject };
+    } catch (e) {
+      facts = { error: (e as Error).message };
+    }
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(block, facts);
+  }
+  return facts;
+}
+
 /** PEM certificate input checks, shared by every prop that takes CA certificates. @internal */
 export class Pem {
   /**
@@ -28,15 +56,13 @@ export class Pem {
     const problems: string[] = [];
     blocks.forEach((block, i) => {
       const which = blocks.length > 1 ? ` (certificate ${i + 1} of ${blocks.length})` : '';
-      let cert: X509Certificate;
-      try {
-        cert = new X509Certificate(block[0]);
-      } catch (e) {
-        problems.push(`'${prop}'${which} does not parse as an X.509 certificate (${(e as Error).message}); pass the PEM exactly as issued`);
+      const cert = parse(block[0]);
+      if (cert.error !== undefined) {
+        problems.push(`'${prop}'${which} does not parse as an X.509 certificate (${cert.error}); pass the PEM exactly as issued`);
         return;
       }
       if (options.ca && !cert.ca) {
-        problems.push(`'${prop}'${which} (${cert.subject.replace(/\n/g, ', ')}) is not a CA certificate (no basicConstraints CA:TRUE); ` +
+        problems.push(`'${prop}'${which} (${cert.subject!.replace(/\n/g, ', ')}) is not a CA certificate (no basicConstraints CA:TRUE); ` +
           'pass the CA that issued the server certificate, not the server certificate itself');
       }
     });
