@@ -64,6 +64,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // X.509 and CSRs built the way each requester builds them, for the approver-policy model (test/models).
     '@peculiar/x509@^2.2.0',
     'reflect-metadata@^0.2.2',
+    // jest's TypeScript transform (scripts/jest-transform.js).
+    'sucrase@^3.35.0',
   ],
 
   // CI is `.ci/run` on a clean clone; no hosted workflows, no automated release.
@@ -135,6 +137,11 @@ project.eslint?.addOverride({ files: ['src/**/*.ts'], rules: { 'no-restricted-im
 project.eslint?.addOverride({ files: ['src/terraform/**/*.ts'], rules: { 'no-restricted-imports': 'off' } });
 // After the eslint component (which adds it unpinned): >= 3.10 pulls unrs-resolver (see jestVersion).
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
+// jest strips the types with sucrase (scripts/jest-transform.js), not ts-jest: the same per-file transpile without type
+// checking (ts-jest ran in isolatedModules mode; the types are checked by `npm run typecheck` and jsii), ~20 times
+// faster, which a fresh clone's `npm test` (CI) paid in full: 89.6 -> 75.7 s with no transform cache, 1149 tests alike.
+project.jest!.config.transform = { '^.+\\.[t]sx?$': new javascript.Transform('<rootDir>/scripts/jest-transform.js') };
+project.deps.removeDependency('ts-jest');
 project.npmignore?.exclude('/examples/', '/examples.out/', '/bench/', '/scripts/', '/cdktf.out/', '/.ci/', '/cdk8s.yaml', '/cdktf.json',
   '/upstream/', '/scratch/', '/test-reports/');
 project.gitignore.exclude('/examples.out/', '/cdk8s-vault-pki-*.tgz', '/dist-jsii/');

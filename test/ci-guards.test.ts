@@ -32,3 +32,15 @@ describe('npm test cannot pass by rewriting what it checks', () => {
     expect(taskSteps('test').some((s) => s.spawn === 'eslint')).toBe(true);
   });
 });
+
+describe('jest\'s TypeScript transform (scripts/jest-transform.js)', () => {
+  test('a stack trace points at the line of the TypeScript source it comes from', () => {
+    // Type-only syntax on the lines above must not shift the lines below (sucrase keeps every line where it was).
+    type Shape = { readonly a: number };
+    const shape: Shape = { a: 1 } as Shape;
+    const here = new Error('where').stack!.split('\n')[1];
+    const line = fs.readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.includes("new Error('where')")) + shape.a;
+    expect(here).toMatch(new RegExp(`ci-guards\\.test\\.ts:${line}:`));
+  });
+});
+
