@@ -15,7 +15,7 @@ const OPTIONS = {
   // The emitted JavaScript of tsconfig.json: no JSX, CommonJS modules with esModuleInterop.
   production: true,
   disableESTransforms: true,
-  // `import x = require()` / `export =` and type-only imports as TypeScript compiles them.
+  // An import used only as a type is dropped, as TypeScript drops it.
   keepUnusedImports: false,
 };
 

@@ -29,6 +29,7 @@ import * as path from 'path';
 import { parseTemplate, references } from './expr';
 import { Graph, GraphNode } from './graph';
 import { resourceSchema } from './schema';
+import { terraform } from '../../terraform-cli';
 
 export function terraformBinary(): { path?: string; version?: string; reason?: string } {
   const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
@@ -159,16 +160,6 @@ export interface RealRun {
   readonly log: string[];
 }
 
-function run(dir: string, args: string[]): { status: number; out: string } {
-  const r = spawnSync('terraform', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    // GOGC=400: less CPU for the same run (see test/terraform-plan/harness.ts).
-    env: { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', GOGC: '400' },
-  });
-  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-
 /** Parse `terraform graph` DOT output into a Graph with model vertex names (provider/root vertices kept as-is). */
 export function parseDot(dot: string): Graph {
   const g = new Graph();
@@ -214,22 +205,21 @@ export function runReal(prior: unknown, next: unknown): RealRun {
 
 function runRealIn(dir: string, prior: unknown, next: unknown): RealRun {
   const log = path.join(dir, 'ops.log');
-  fs.writeFileSync(path.join(dir, 'cli.tfrc'), '');
   fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(translate(prior, log), null, 1));
-  const init = run(dir, ['init', '-input=false', '-no-color']);
+  const init = terraform(dir, ['init', '-input=false', '-no-color']);
   if (init.status !== 0) throw new Error(`terraform init failed:\n${init.out}`);
-  const a1 = run(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=1']);
+  const a1 = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=1']);
   if (a1.status !== 0) throw new Error(`terraform apply (prior) failed:\n${a1.out}`);
   fs.writeFileSync(log, '');
   fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(translate(next, log), null, 1));
-  const p = run(dir, ['plan', '-input=false', '-no-color', '-parallelism=1', '-out=next.tfplan']);
+  const p = terraform(dir, ['plan', '-input=false', '-no-color', '-parallelism=1', '-out=next.tfplan']);
   if (p.status !== 0) return { dir, actions: {}, planFailed: true, planOutput: p.out, graph: new Graph(), log: [] };
-  const show = run(dir, ['show', '-json', 'next.tfplan']);
+  const show = terraform(dir, ['show', '-json', 'next.tfplan']);
   const changes = (JSON.parse(show.out) as { resource_changes?: Array<{ address: string; change: { actions: string[] } }> }).resource_changes ?? [];
   const actions = Object.fromEntries(changes.map((c) => [modelAddr(c.address), c.change.actions]));
-  const dot = run(dir, ['graph', '-plan=next.tfplan', '-no-color']);
+  const dot = terraform(dir, ['graph', '-plan=next.tfplan', '-no-color']);
   const graph = parseDot(dot.out);
-  const a2 = run(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=1', 'next.tfplan']);
+  const a2 = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=1', 'next.tfplan']);
   if (a2.status !== 0) throw new Error(`terraform apply (next) failed:\n${a2.out}`);
   const lines = fs.readFileSync(log, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
   return { dir, actions, planFailed: false, planOutput: p.out, graph, log: lines };
@@ -255,28 +245,27 @@ export function runRaw(files: Record<string, string>, steps: Array<{ config: unk
 }
 
 function runRawIn(dir: string, files: Record<string, string>, steps: Array<{ config: unknown; apply?: boolean }>): RawRun[] {
-  fs.writeFileSync(path.join(dir, 'cli.tfrc'), '');
   for (const [f, c] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), c);
   const out: RawRun[] = [];
   let inited = false;
   for (const s of steps) {
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(s.config));
     if (!inited) {
-      const init = run(dir, ['init', '-input=false', '-no-color']);
+      const init = terraform(dir, ['init', '-input=false', '-no-color']);
       if (init.status !== 0) throw new Error(`terraform init failed:\n${init.out}`);
       inited = true;
     }
-    const p = run(dir, ['plan', '-input=false', '-no-color', '-out=p.tfplan']);
+    const p = terraform(dir, ['plan', '-input=false', '-no-color', '-out=p.tfplan']);
     const rec: RawRun = { planStatus: p.status, planOutput: p.out, stateList: [] };
     if (p.status === 0) {
-      rec.plan = JSON.parse(run(dir, ['show', '-json', 'p.tfplan']).out);
+      rec.plan = JSON.parse(terraform(dir, ['show', '-json', 'p.tfplan']).out);
       if (s.apply !== false) {
-        const a = run(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=1', 'p.tfplan']);
+        const a = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=1', 'p.tfplan']);
         rec.applyStatus = a.status;
         rec.applyOutput = a.out;
       }
     }
-    rec.stateList = run(dir, ['state', 'list']).out.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('No state'));
+    rec.stateList = terraform(dir, ['state', 'list']).out.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('No state'));
     out.push(rec);
   }
   return out;
