@@ -130,7 +130,7 @@ export class ApprovalRollout extends Construct {
     this.phase = props?.phase;
     this.legacyIssuers = [...(props?.legacyIssuers ?? [])];
     const namespace = props?.namespace ?? 'monitoring';
-    const runbookBaseUrl = props?.runbookBaseUrl ?? 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+    const runbookBaseUrl = props?.runbookBaseUrl ?? Urls.RUNBOOK_BASE_URL;
     this.ruleName = PkiNames.APPROVAL_RULE_NAME;
     const problems = new Problems();
     problems.check(!Object.values(ApprovalPhase).includes(this.phase), () =>

@@ -1,5 +1,8 @@
 /** URL props: Vault's address, the AIA base URL, Kubernetes API servers. @internal */
 export class Urls {
+  /** The library's runbooks (docs/runbooks.md), where every alert's and rollout's `runbookBaseUrl` points by default. */
+  public static readonly RUNBOOK_BASE_URL = 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+
   /**
    * The problems of `value` as the URL prop `prop`: a URL of one of `protocols`, with no credentials, path,
    * query or fragment (credentials would be copied into every Issuer and certificate).

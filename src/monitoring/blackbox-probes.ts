@@ -20,8 +20,27 @@ export interface BlackboxSettings {
 
 /** blackbox exporter's address as the Probes' `prober.url` by default. @internal */
 export const DEFAULT_PROBER_URL = 'prometheus-blackbox-exporter.monitoring.svc:9115';
-/** The runbooks by default. @internal */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+
+/** The props every probe construct takes for blackbox exporter (CertificateProbesProps, CrlProbesProps). @internal */
+export interface BlackboxProps {
+  readonly proberUrl?: string;
+  readonly module?: string;
+  readonly namespace?: string;
+  readonly interval?: Duration;
+  readonly runbookBaseUrl?: string;
+}
+
+/** A probe construct's settings: its props, else the shared defaults and the construct's own module and interval. @internal */
+export function blackboxSettings(props: BlackboxProps | undefined,
+  defaults: { readonly module: string; readonly interval: Duration }): BlackboxSettings {
+  return {
+    proberUrl: props?.proberUrl ?? DEFAULT_PROBER_URL,
+    module: props?.module ?? defaults.module,
+    namespace: props?.namespace ?? 'monitoring',
+    interval: props?.interval ?? defaults.interval,
+    runbookBaseUrl: props?.runbookBaseUrl ?? Urls.RUNBOOK_BASE_URL,
+  };
+}
 
 /** The construct id names the Probes and their job: a DNS label. @internal */
 export function probeIdProblems(problems: Problems, id: string): void {

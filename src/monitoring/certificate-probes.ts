@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  blackboxProbe, blackboxSettingsProblems, claimProbeNames, DEFAULT_PROBER_URL, DEFAULT_RUNBOOK_BASE_URL, probeAlerts, probeIdProblems,
+  blackboxProbe, blackboxSettings, blackboxSettingsProblems, claimProbeNames, probeAlerts, probeIdProblems,
 } from './blackbox-probes';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Dns } from '../core/dns';
@@ -144,17 +144,11 @@ export class CertificateProbes extends Construct {
     super(scope, id);
     const chart = ClusterChart.containing(this);
     this.jobName = id;
-    this.namespace = props?.namespace ?? 'monitoring';
-    this.module = props?.module ?? 'vault_pki_tls';
+    const settings = blackboxSettings(props, { module: 'vault_pki_tls', interval: Duration.seconds(60) });
+    this.namespace = settings.namespace;
+    this.module = settings.module;
     this.ruleName = PkiNames.certificateProbeRuleName(id);
     const targets = props?.targets ?? [];
-    const settings = {
-      proberUrl: props?.proberUrl ?? DEFAULT_PROBER_URL,
-      module: this.module,
-      namespace: this.namespace,
-      interval: props?.interval ?? Duration.seconds(60),
-      runbookBaseUrl: props?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
-    };
     const renewBefore = props?.renewBefore;
     const problems = new Problems();
     probeIdProblems(problems, id);

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  blackboxProbe, blackboxSettingsProblems, claimProbeNames, DEFAULT_PROBER_URL, DEFAULT_RUNBOOK_BASE_URL, probeAlerts, probeIdProblems,
+  blackboxProbe, blackboxSettings, blackboxSettingsProblems, claimProbeNames, probeAlerts, probeIdProblems,
 } from './blackbox-probes';
 import { ClusterChart } from '../cluster/cluster-chart';
 import { Durations } from '../core/durations';
@@ -90,17 +90,11 @@ export class CrlProbes extends Construct {
     super(scope, id);
     const chart = ClusterChart.containing(this);
     this.jobName = id;
-    this.namespace = props?.namespace ?? 'monitoring';
-    this.module = props?.module ?? 'vault_pki_crl';
+    const settings = blackboxSettings(props, { module: 'vault_pki_crl', interval: Duration.minutes(5) });
+    this.namespace = settings.namespace;
+    this.module = settings.module;
     this.ruleName = PkiNames.certificateProbeRuleName(id);
     const urls = props?.urls ?? [];
-    const settings = {
-      proberUrl: props?.proberUrl ?? DEFAULT_PROBER_URL,
-      module: this.module,
-      namespace: this.namespace,
-      interval: props?.interval ?? Duration.minutes(5),
-      runbookBaseUrl: props?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
-    };
     const problems = new Problems();
     probeIdProblems(problems, id);
     problems.check(!Array.isArray(urls) || urls.length === 0, () => "'urls' is empty: list the CRL URLs of the mounts (VaultPkiStack.crlUrl(mountPath))");

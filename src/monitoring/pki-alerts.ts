@@ -79,7 +79,7 @@ export class PkiAlerts extends Construct {
   /** Name of the recording rule each tenant emits with its maximum certificate lifetime. */
   public static readonly TENANT_RECORD = PkiNames.TENANT_RECORD;
   /** Default base of the `runbook_url` annotations: the library's runbooks. */
-  public static readonly DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+  public static readonly DEFAULT_RUNBOOK_BASE_URL = Urls.RUNBOOK_BASE_URL;
   /** Slack for "longer-lived than policy": Vault back-dates certificates by 30s; allow clock skew too. */
   public static readonly LIFETIME_TOLERANCE = Duration.seconds(Durations.seconds(PkiLimits.LEAF_BACKDATE) + Durations.seconds(PkiLimits.CLOCK_SKEW));
 

@@ -204,7 +204,7 @@ export class AcmeIssuer extends Construct {
     this.allowWildcards = allowWildcards;
     const solvers = props?.solvers ?? [];
     const alertsNamespace = props?.alertsNamespace ?? 'monitoring';
-    const runbookBaseUrl = props?.runbookBaseUrl ?? 'https://github.com/cdk8s-vault-pki/cdk8s-vault-pki/blob/main/docs/runbooks.md';
+    const runbookBaseUrl = props?.runbookBaseUrl ?? Urls.RUNBOOK_BASE_URL;
 
     const problems = new Problems();
     problems.check(!Dns.isSubdomain(this.issuerName), () => `'issuerName' (${this.issuerName}) is not a valid Kubernetes name (RFC 1123 subdomain)`);
