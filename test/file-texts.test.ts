@@ -38,6 +38,22 @@ describe('fileTexts', () => {
     }
   });
 
+  test('where no thread can start, the caller reads every file itself', () => {
+    const dir = tempDir();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const spy = jest.spyOn(require('worker_threads'), 'Worker').mockImplementation(() => {
+      throw new Error('ERR_WORKER_INIT_FAILED');
+    });
+    try {
+      const files = oddFiles(dir);
+      expect([...fileTexts(files, 0)]).toEqual(files.map((f) => fs.readFileSync(f, 'utf8')));
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a file that cannot be read throws readFileSync\'s own error in its turn, after the files before it', () => {
     const dir = tempDir();
     try {

@@ -80,7 +80,16 @@ export function* fileTexts(files: readonly string[], parallelMin: number = PARAL
   const signal = new SharedArrayBuffer(8);
   const counts = new Int32Array(signal);
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(READER, { eval: true, workerData: { port: port2, files, signal, batch: BATCH, ahead: AHEAD }, transferList: [port2] });
+  let worker: Worker;
+  try {
+    worker = new Worker(READER, { eval: true, workerData: { port: port2, files, signal, batch: BATCH, ahead: AHEAD }, transferList: [port2] });
+  } catch {
+    // No thread here (a runtime that forbids them, a limit reached): the caller reads every file itself.
+    port1.close();
+    port2.close();
+    for (const file of files) yield readText(file);
+    return;
+  }
   worker.unref();
   // A reading thread that fails goes silent, and the caller reads the rest itself (below): nothing to report here.
   worker.on('error', () => undefined);
