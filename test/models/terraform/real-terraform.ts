@@ -206,8 +206,7 @@ export function runReal(prior: unknown, next: unknown): RealRun {
 function runRealIn(dir: string, prior: unknown, next: unknown): RealRun {
   const log = path.join(dir, 'ops.log');
   fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(translate(prior, log), null, 1));
-  const init = terraform(dir, ['init', '-input=false', '-no-color']);
-  if (init.status !== 0) throw new Error(`terraform init failed:\n${init.out}`);
+  // No `terraform init`: built-in resources and provisioners only, and the local backend, need nothing installed.
   const a1 = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=1']);
   if (a1.status !== 0) throw new Error(`terraform apply (prior) failed:\n${a1.out}`);
   fs.writeFileSync(log, '');
@@ -247,14 +246,9 @@ export function runRaw(files: Record<string, string>, steps: Array<{ config: unk
 function runRawIn(dir: string, files: Record<string, string>, steps: Array<{ config: unknown; apply?: boolean }>): RawRun[] {
   for (const [f, c] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), c);
   const out: RawRun[] = [];
-  let inited = false;
   for (const s of steps) {
+    // No `terraform init` (as above).
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(s.config));
-    if (!inited) {
-      const init = terraform(dir, ['init', '-input=false', '-no-color']);
-      if (init.status !== 0) throw new Error(`terraform init failed:\n${init.out}`);
-      inited = true;
-    }
     const p = terraform(dir, ['plan', '-input=false', '-no-color', '-out=p.tfplan']);
     const rec: RawRun = { planStatus: p.status, planOutput: p.out, stateList: [] };
     if (p.status === 0) {
