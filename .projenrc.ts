@@ -84,6 +84,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       fix: false,
       extraArgs: ['--cache', '--cache-strategy', 'content', '--cache-location', 'node_modules/.cache/eslint/'],
     },
+    // One TypeScript program for every linted file (tsconfig.eslint.json, below) instead of the project service's one per
+    // tsconfig (src, test, examples, bench, scripts): the library's sources are type-checked once, not five times.
+    projectService: false,
+    tsconfigPath: './tsconfig.eslint.json',
   },
   jestOptions: {
     // jest 30 and eslint-import-resolver-typescript >= 3.10 pull unrs-resolver, whose per-platform
@@ -147,8 +151,18 @@ project.npmignore?.exclude('/examples/', '/examples.out/', '/bench/', '/scripts/
 project.gitignore.exclude('/examples.out/', '/cdk8s-vault-pki-*.tgz', '/dist-jsii/');
 project.npmignore?.exclude('/dist-jsii/');
 
-// Programs outside src/ (examples, benchmark, scripts) type-check against the library's settings;
-// eslint's project service finds these.
+// What eslint's type-aware rules see: every linted file in one program, with the library's settings.
+new JsonFile(project, 'tsconfig.eslint.json', {
+  obj: {
+    extends: './tsconfig.json',
+    compilerOptions: { rootDir: '.', noEmit: true, isolatedModules: true, paths: { 'cdk8s-vault-pki': ['./src'] } },
+    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
+    exclude: ['node_modules', 'examples/**/node_modules'],
+  },
+});
+project.npmignore?.exclude('/tsconfig.eslint.json');
+
+// Programs outside src/ (examples, benchmark, scripts) type-check against the library's settings.
 for (const dir of ['examples', 'bench', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
