@@ -38,6 +38,24 @@ describe('fileTexts', () => {
     }
   });
 
+  test('a slow caller reads every text as it was, however often the thread reuses its memory', () => {
+    const dir = tempDir();
+    try {
+      const files = oddFiles(dir);
+      const texts: string[] = [];
+      // Batches of 3 files, 2 ahead, slots of 128 KB (a read needs 64 KB of room: the 200 KB file's batch goes to memory
+      // of its own); the caller stops in the middle of batches, so the thread is always as far ahead as it may be.
+      for (const text of fileTexts(files, 0, { batch: 3, ahead: 2, slot: 128 * 1024 })) {
+        const until = Date.now() + (texts.length % 7 === 0 ? 2 : 0);
+        while (Date.now() < until);
+        texts.push(text);
+      }
+      expect(texts).toEqual(files.map((f) => fs.readFileSync(f, 'utf8')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('where no thread can start, the caller reads every file itself', () => {
     const dir = tempDir();
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -28,49 +28,63 @@ export function readManifests(dir: string, parallelMin: number = PARALLEL_READ_M
   return readManifestFiles([manifestFiles(dir)], parallelMin)[0];
 }
 
-/** The YAML files under `dir` that hold objects (kustomize's own kustomization.yaml files do not). */
-function manifestFiles(dir: string): string[] {
-  return files(dir, (f) => /\.ya?ml$/.test(f) && path.basename(f) !== 'kustomization.yaml');
+/** The YAML files under `dir` that hold objects (kustomize's own kustomization.yaml files do not), found as they are read. */
+function manifestFiles(dir: string): Iterable<string> {
+  return walk(dir, (f) => /\.ya?ml$/.test(f) && path.basename(f) !== 'kustomization.yaml');
 }
 
-/** The objects of each group of YAML files, read as one stream (see fileTexts). */
-function readManifestFiles(groups: readonly string[][], parallelMin: number): any[][] {
-  const all = groups.flat();
+/**
+ * The objects of each group of YAML files, read as one stream (see fileTexts): the folders are walked while another
+ * thread reads the files already found.
+ */
+function readManifestFiles(groups: readonly Iterable<string>[], parallelMin: number): any[][] {
   const out: any[][] = groups.map(() => []);
-  let group = 0;
-  let left = groups[0]?.length ?? 0;
+  // Each file in the order the stream reads it, and its group.
+  const all: string[] = [];
+  const groupOf: number[] = [];
+  function* stream(): Generator<string> {
+    for (let g = 0; g < groups.length; g++) {
+      for (const file of groups[g]) {
+        all.push(file);
+        groupOf.push(g);
+        yield file;
+      }
+    }
+  }
   let i = 0;
-  for (const text of fileTexts(all, parallelMin)) {
-    while (left === 0) left = groups[++group].length;
+  for (const text of fileTexts(stream(), parallelMin)) {
     try {
-      for (const object of readYamlDocuments(text)) out[group].push(object);
+      for (const object of readYamlDocuments(text)) out[groupOf[i]].push(object);
     } catch (e) {
       throw new Error(`${all[i]}: ${(e as Error).message.split('\n')[0]}`);
     }
-    left--;
     i++;
   }
   return out;
 }
 
-/** The files under `root` (or `root` itself when it is a file) that `keep`, sorted (by name in each folder, depth first). @internal */
-export function files(root: string, keep: (file: string) => boolean): string[] {
-  if (!fs.statSync(root).isDirectory()) return keep(root) ? [root] : [];
-  const out: string[] = [];
-  collect(root, keep, out);
-  return out;
+/**
+ * The files under `root` (or `root` itself when it is a file) that `keep`, sorted (by name in each folder, depth first),
+ * found one folder at a time as they are asked for.
+ */
+function* walk(root: string, keep: (file: string) => boolean): Generator<string> {
+  if (!fs.statSync(root).isDirectory()) {
+    if (keep(root)) yield root;
+    return;
+  }
+  yield* collect(root, keep);
 }
 
-/** Appends the files under the folder `dir` that `keep` to `out` (each path as path.join(dir, name) spells it). */
-function collect(dir: string, keep: (file: string) => boolean, out: string[]): void {
+/** The files under the folder `dir` that `keep` (each path as path.join(dir, name) spells it). */
+function* collect(dir: string, keep: (file: string) => boolean): Generator<string> {
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // path.join(dir, name) for every entry, without normalizing the folder again for each of them.
   const base = path.join(dir, '.');
   const prefix = base.endsWith(path.sep) ? base : `${base}${path.sep}`;
   for (const entry of entries) {
     const full = base === '.' ? entry.name : `${prefix}${entry.name}`;
-    if (entry.isDirectory()) collect(full, keep, out);
-    else if (keep(full)) out.push(full);
+    if (entry.isDirectory()) yield* collect(full, keep);
+    else if (keep(full)) yield full;
   }
 }
 
