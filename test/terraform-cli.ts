@@ -9,8 +9,9 @@ const CLI_CONFIG = 'cli.tfrc';
 /**
  * `terraform <args>` in `dir`, offline and non-interactive (no checkpoint call, automation output, an empty CLI
  * configuration): its exit status and its standard output, then its standard error.
- * GOGC=400: Go's collector runs a quarter as often; a guard plan then costs ~15% less CPU (7.1 -> 6.0 s user over 24
- * plans' worth of guards) for ~200 MB instead of ~130 MB. What terraform does is the same.
+ * GOGC=400: Go's collector runs a quarter as often. The plan-guard harness puts many cases in one plan, and that plan
+ * costs 1.67x the CPU at Go's default (farm-bench A/B, 6 runs each: 6.35 s at GOGC=400, 236 MiB); a one-case plan costs
+ * about the same either way (0.96x at the default), GOGC=800 no less than 400. What terraform does is the same.
  */
 export function terraform(dir: string, args: string[]): { status: number; out: string } {
   const config = path.join(dir, CLI_CONFIG);

@@ -18,14 +18,14 @@ const STALL_MS = 30_000;
 /**
  * The reading thread (plain JavaScript, evaluated: nothing to resolve, so it runs the same from lib/ and from the sources
  * under a test runner). It starts with the first files and takes the others as the caller finds them (the caller walks
- * the folders while this thread reads). It reads the files in order, a batch at a time, into one transferred buffer per batch, posts
- * the batch and wakes the caller, at most AHEAD batches ahead of it. A file it cannot read is marked, and the caller
+ * the folders while this thread reads). It reads the files in order, a batch at a time, into the batch's slot of shared
+ * memory (a batch larger than a slot into memory of its own, transferred), posts the batch and wakes the caller, at most
+ * AHEAD batches ahead of it. A file it cannot read is marked, and the caller
  * reads it again itself, so the error is exactly the one of a read in the caller's thread.
  */
 const READER = `
-const { workerData } = require('worker_threads');
+const { receiveMessageOnPort, workerData } = require('worker_threads');
 const fs = require('fs');
-const { receiveMessageOnPort } = require('worker_threads');
 const { port, paths, files, signal, slots, batch, ahead } = workerData;
 // [0]: batches posted, [1]: batches the caller took, [2]: lists of paths the caller posted, [3]: 1 once it posted all.
 const counts = new Int32Array(signal);

@@ -31,6 +31,10 @@ export interface PlanResult {
   readonly ok: boolean;
   /** The error text of every failed precondition (Terraform's own rendering of `error_message`). */
   readonly errors: string[];
+  /**
+   * What Terraform printed: the whole output of a plan of the case's own configuration (planGuardsWhole); for a case
+   * decided in a shared run, the blocks of its failed preconditions (names unprefixed).
+   */
   readonly output: string;
 }
 
