@@ -8,7 +8,7 @@ import { Testing as K8sTesting } from 'cdk8s';
 import { Testing as TfTesting } from 'cdktf';
 import { install, replay, ReplayResult, signedSerial, Start } from './models/vault-pki/replay';
 import { chainOf, isRevoked, readIssuer, VaultState } from './models/vault-pki/vault';
-import { planGuards, planGuardsOf, terraformAvailable, VaultState as PlanVault } from './terraform-plan/harness';
+import { PlanCase, planGuards, planGuardsOf, terraformAvailable, VaultState as PlanVault } from './terraform-plan/harness';
 import { buildReferenceScenario, CaGenerations } from '../examples/reference/scenario';
 import { COMPROMISE_REPLACE, COMPROMISE_REVOKE, PREPARE, RETIRE, SWITCH } from '../examples/rotation/phases';
 
@@ -159,9 +159,15 @@ function outcome(from: string, to: string, lastApplyHours: number, failOn?: stri
   return DECIDED.get(key)!;
 }
 
+/** The plan of `to`'s guards once the chain of `from` was applied, its last apply `lastApplyHours` ago. */
+function planCase(from: string, to: string, lastApplyHours: number): PlanCase {
+  return { tf: PHASES[to], vault: planVault(APPLIED.get(from)!), records: recordsAfter(from, lastApplyHours) };
+}
+
 function decide(from: string, to: string, lastApplyHours: number, failOn?: string[]): Outcome {
   const start = APPLIED.get(from)!;
-  const plan = planGuards(PHASES[to], planVault(start), recordsAfter(from, lastApplyHours));
+  const { tf, vault, records } = planCase(from, to, lastApplyHours);
+  const plan = planGuards(tf, vault, records);
   if (!plan.ok) return { verdict: 'refused at plan', detail: [...new Set(plan.errors.map((e) => e.split(':')[0]))] };
   const r = replay(vaultResources(PHASES[from]), vaultResources(PHASES[to]), { start, failOn });
   const problems = safety(from, to, r, start);
@@ -193,7 +199,7 @@ const DOCUMENTED: Array<[string, string, number, Outcome['verdict']]> = [
   beforeAll(() => {
     // Every plan the tests ask for, in one terraform run (the harness then answers each from what that run reported).
     const asked = [...PAIRS.flatMap(([from, to]) => [[from, to, SOON], [from, to, LATE]] as const), ...DOCUMENTED];
-    planGuardsOf(asked.map(([from, to, hours]) => ({ tf: PHASES[to], vault: planVault(APPLIED.get(from)!), records: recordsAfter(from, hours) })));
+    planGuardsOf(asked.map(([from, to, hours]) => planCase(from, to, hours)));
   });
   afterAll(() => console.log(`phase pairs (terraform ${TERRAFORM}):\n${table.join('\n')}`));
 
